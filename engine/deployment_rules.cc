@@ -1,0 +1,154 @@
+#include "deployment_rules.h"
+
+#include <map>
+#include <set>
+
+namespace cpark {
+
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+void check_ranges(Deployment& d, Validation& v) {
+  std::set<std::string> names;
+  std::vector<OrbitRange*> parsed;
+  for (auto& r : d.ranges) {
+    if (!names.insert(r.name).second) {
+      v.errors.push_back("range name \"" + r.name + "\" is used twice (O1: names are unique)");
+      continue;
+    }
+    if (auto e = validate_range(r); !e.empty()) {
+      v.errors.push_back(e);
+      continue;
+    }
+    if (!d.find_pool(r.pool))
+      v.errors.push_back(r.describe() + ": service \"" + r.pool + "\" is not a known pool (O1)");
+    if (r.size() > kRecommendedRangeSize)
+      v.warnings.push_back(r.describe() + " holds " + std::to_string(r.size()) +
+                           " numbers; ranges of 100 or fewer are recommended (O5)");
+    parsed.push_back(&r);
+  }
+  // O4: CallPark and GroupPickup ranges share one number space.
+  for (std::size_t i = 0; i < parsed.size(); ++i)
+    for (std::size_t j = i + 1; j < parsed.size(); ++j)
+      if (parsed[i]->overlaps(*parsed[j]))
+        v.errors.push_back(parsed[j]->describe() + " overlaps " + parsed[i]->describe() +
+                           " (O4: ranges never overlap, whatever their type)");
+  std::map<std::string, std::uint64_t> per_pool;
+  for (auto* r : parsed) per_pool[r->pool] += r->size();
+  for (auto& [pool, n] : per_pool)
+    if (n > kMaxNumbersPerPool)
+      v.errors.push_back("pool \"" + pool + "\" would own " + std::to_string(n) +
+                         " numbers, more than the 50,000 allowed per pool (O5)");
+}
+
+void check_number_outside_ranges(const Deployment& d, const User& u, const std::string& number,
+                                 const char* what, Validation& v) {
+  if (number.empty()) return;
+  auto n = parse_orbit_number(number);
+  if (!n) return;  // not orbit-shaped (E.164 etc.), cannot collide
+  if (auto* r = d.range_containing(*n))
+    v.errors.push_back("user \"" + u.name + "\" " + what + " " + number + " falls inside " +
+                       r->describe() + " (O6: orbit numbers are virtual extensions)");
+}
+
+void check_users(const Deployment& d, Validation& v) {
+  std::set<std::string> names, extensions;
+  for (auto& u : d.users) {
+    if (u.name.empty()) {
+      v.errors.push_back("a user has an empty name (M1: the name is the user's identity)");
+      continue;
+    }
+    if (!names.insert(u.name).second)
+      v.errors.push_back("user \"" + u.name + "\" is defined twice (M1)");
+    if (u.extension.empty())
+      v.errors.push_back("user \"" + u.name + "\" needs an extension (M1)");
+    else if (!extensions.insert(u.extension).second)
+      v.errors.push_back("user \"" + u.name + "\" extension " + u.extension +
+                         " is already another user's (M1: extensions are unique)");
+    check_number_outside_ranges(d, u, u.extension, "extension", v);
+    check_number_outside_ranges(d, u, u.line, "line", v);
+    if (u.pool.empty())
+      v.errors.push_back("user \"" + u.name + "\" needs a home pool (M1)");
+    else if (!d.find_pool(u.pool))
+      v.errors.push_back("user \"" + u.name + "\" pool \"" + u.pool + "\" is not a known pool (M1)");
+    if (!u.policy.empty() && !d.find_policy(u.policy))
+      v.errors.push_back("user \"" + u.name + "\" voice policy \"" + u.policy +
+                         "\" does not exist (V2: create it with `cpark policy set`)");
+    if (u.ring_timeout_seconds < 1 || u.ring_timeout_seconds > 600)
+      v.errors.push_back("user \"" + u.name + "\" ring timeout " +
+                         std::to_string(u.ring_timeout_seconds) + " s is outside 1-600 s (G8)");
+    if (u.pickup_group.empty()) continue;
+    auto g = parse_orbit_number(u.pickup_group);
+    const OrbitRange* r = g ? d.range_containing(*g) : nullptr;
+    if (!r || r->type != RangeType::GroupPickup) {
+      v.errors.push_back("user \"" + u.name + "\" group number " + u.pickup_group +
+                         " is not inside a GroupPickup range (G2)");
+      continue;
+    }
+    if (u.homed_online)
+      v.errors.push_back("user \"" + u.name +
+                         "\" is homed online and cannot be a pickup group member (G7)");
+    if (auto* p = d.find_pool(u.pool); p && !p->call_park_enabled)
+      v.errors.push_back("user \"" + u.name + "\" is homed on pool \"" + u.pool +
+                         "\" without the Call Park / Group Pickup feature (G7)");
+  }
+}
+
+}  // namespace
+
+std::string validate_settings(const CallParkSettings& s, const Deployment& d) {
+  const std::string where = "call park settings \"" + s.scope + "\"";
+  if (s.scope != "global") {
+    if (starts_with(s.scope, "site:") && s.scope.size() > 5) {
+    } else if (starts_with(s.scope, "service:") && s.scope.size() > 8) {
+      if (!d.find_pool(s.scope.substr(8)))
+        return where + ": pool \"" + s.scope.substr(8) + "\" is not a known pool (C5)";
+    } else {
+      return "scope \"" + s.scope + "\" must be global, site:NAME or service:POOL (C5)";
+    }
+  }
+  if (s.timeout_seconds < kMinTimeoutSeconds || s.timeout_seconds > kMaxTimeoutSeconds)
+    return where + ": timeout " + std::to_string(s.timeout_seconds) +
+           " s is outside 10 s to 10 min (C1 CallPickupTimeoutThreshold)";
+  if (s.max_attempts < kMinAttempts || s.max_attempts > kMaxAttempts)
+    return where + ": max attempts " + std::to_string(s.max_attempts) +
+           " is outside 1 to 10 (C2 MaxCallPickupAttempts)";
+  if (!s.fallback_uri.empty() && (!starts_with(s.fallback_uri, "sip:") || s.fallback_uri.size() < 5))
+    return where + ": fallback \"" + s.fallback_uri +
+           "\" must be a sip: URI, or empty to disconnect (C3 OnTimeoutURI)";
+  if (s.ring_seconds < kMinRingSeconds || s.ring_seconds > kMaxRingSeconds)
+    return where + ": ring time " + std::to_string(s.ring_seconds) +
+           " s is outside 5 s to 5 min (C6)";
+  return {};
+}
+
+Validation validate_deployment(Deployment& d) {
+  Validation v;
+  std::set<std::string> pools;
+  for (auto& p : d.pools) {
+    if (p.name.empty()) v.errors.push_back("a pool has an empty name (O1)");
+    if (!pools.insert(p.name).second)
+      v.errors.push_back("pool \"" + p.name + "\" is defined twice (O1)");
+  }
+  check_ranges(d, v);
+  std::set<std::string> scopes;
+  for (auto& s : d.settings) {
+    if (!scopes.insert(s.scope).second)
+      v.errors.push_back("call park settings scope \"" + s.scope + "\" is defined twice (C5)");
+    if (auto e = validate_settings(s, d); !e.empty()) v.errors.push_back(e);
+  }
+  std::set<std::string> policies;
+  for (auto& p : d.policies) {
+    if (p.name.empty()) v.errors.push_back("a voice policy has an empty name (V2)");
+    if (!policies.insert(p.name).second)
+      v.errors.push_back("voice policy \"" + p.name + "\" is defined twice (V2)");
+  }
+  check_users(d, v);
+  for (auto& m : d.music)
+    if (!d.find_pool(m.pool))
+      v.errors.push_back("music file \"" + m.file_name + "\" is for unknown pool \"" + m.pool + "\" (C4)");
+  return v;
+}
+
+}  // namespace cpark
