@@ -62,8 +62,15 @@ struct User {
 struct MusicFile {
   std::string pool;
   std::string file_name;
-  std::string sha256;
+  std::string checksum;                 // FNV-1a 64 of the bytes, hex
   std::int64_t size_bytes = 0;
+};
+
+// The content of a music file, carried beside a Deployment on import and export.
+struct MusicBytes {
+  std::string pool;
+  std::string file_name;
+  std::string bytes;
 };
 
 struct Deployment {

@@ -1,0 +1,83 @@
+#include "cli_context.h"
+
+#include <iostream>
+#include <sstream>
+
+namespace cpark::cli {
+
+void Context::change(const Store::Change& c, const std::string& done_message) {
+  Store::Result r = store().update(c);
+  for (auto& w : r.warnings) std::cerr << "cpark: warning: " << w << "\n";
+  if (!r.ok) throw CommandError(kRejected, r.error);
+  if (!json) std::cout << done_message << "\n";
+  else std::cout << nlohmann::ordered_json{{"ok", true}, {"message", done_message}}.dump() << "\n";
+}
+
+void Context::print(const nlohmann::ordered_json& j, const std::string& human) const {
+  if (json) std::cout << j.dump(2) << "\n";
+  else std::cout << human;
+}
+
+nlohmann::ordered_json to_json(const Pool& p) {
+  return {{"name", p.name}, {"site", p.site}, {"call_park", p.call_park_enabled},
+          {"orbit_choice", to_string(p.orbit_choice)}};
+}
+nlohmann::ordered_json to_json(const OrbitRange& r) {
+  return {{"name", r.name}, {"start", r.start}, {"end", r.end}, {"service", r.pool},
+          {"type", to_string(r.type)}, {"size", r.size()}};
+}
+nlohmann::ordered_json to_json(const CallParkSettings& s) {
+  return {{"scope", s.scope}, {"timeout", s.timeout_seconds}, {"max_attempts", s.max_attempts},
+          {"fallback", s.fallback_uri}, {"music", s.music_on_hold}, {"ring_time", s.ring_seconds}};
+}
+nlohmann::ordered_json to_json(const VoicePolicy& p) { return {{"name", p.name}, {"call_park", p.enable_call_park}}; }
+nlohmann::ordered_json to_json(const User& u) {
+  return {{"name", u.name}, {"extension", u.extension}, {"line", u.line}, {"policy", u.policy},
+          {"pool", u.pool}, {"pickup_group", u.pickup_group}, {"private_line", u.private_line},
+          {"friends_family", u.friends_family}, {"delegates", u.delegates},
+          {"team_members", u.team_members}, {"simultaneous_ring", u.simultaneous_ring},
+          {"ring_timeout", u.ring_timeout_seconds}, {"no_answer_target", u.no_answer_target},
+          {"homed_online", u.homed_online}};
+}
+nlohmann::ordered_json to_json(const MusicFile& m) {
+  return {{"service", m.pool}, {"file", m.file_name}, {"checksum", m.checksum}, {"size_bytes", m.size_bytes}};
+}
+
+std::string format_list(const nlohmann::ordered_json& objects) {
+  std::ostringstream out;
+  bool first = true;
+  for (auto& o : objects) {
+    if (!first) out << "\n";
+    first = false;
+    std::size_t width = 0;
+    for (auto& [k, v] : o.items()) width = std::max(width, k.size());
+    for (auto& [k, v] : o.items()) {
+      out << k << std::string(width - k.size(), ' ') << " : ";
+      if (v.is_string()) out << v.get<std::string>();
+      else if (v.is_array()) {
+        std::string s;
+        for (auto& e : v) s += (s.empty() ? "" : ", ") + e.get<std::string>();
+        out << s;
+      } else out << v.dump();
+      out << "\n";
+    }
+  }
+  return out.str();
+}
+
+bool parse_on_off(const std::string& value, const char* option) {
+  if (value == "on" || value == "true" || value == "yes") return true;
+  if (value == "off" || value == "false" || value == "no") return false;
+  throw CommandError(kUsage, std::string(option) + " \"" + value + "\" must be on or off");
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  std::istringstream in(s);
+  while (std::getline(in, cur, ','))
+    if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+}  // namespace cpark::cli

@@ -1,0 +1,52 @@
+// What every `cpark` subcommand shares: the global options, the store (opened on first
+// use), output in human or JSON form, and how a command fails (one line, exit code).
+#pragma once
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+
+#include "deployment.h"
+#include "store.h"
+
+namespace cpark::cli {
+
+enum ExitCode { kOk = 0, kRejected = 1, kUsage = 2, kStoreFailure = 3 };
+
+// A command that cannot go ahead: printed as one line `cpark: error: …`.
+struct CommandError : std::runtime_error {
+  CommandError(ExitCode c, const std::string& what) : std::runtime_error(what), code(c) {}
+  ExitCode code;
+};
+
+struct Context {
+  std::string store_path = "./cpark.db";
+  bool json = false;
+
+  Store& store() {
+    if (!store_) store_ = std::make_unique<Store>(store_path);
+    return *store_;
+  }
+  // Runs a change; a broken rule becomes CommandError(kRejected) and nothing is written.
+  void change(const Store::Change& c, const std::string& done_message);
+  // Prints `j` as JSON with --json, otherwise `human`.
+  void print(const nlohmann::ordered_json& j, const std::string& human) const;
+
+ private:
+  std::unique_ptr<Store> store_;
+};
+
+// JSON shapes of the model, used by --json and by the human listing.
+nlohmann::ordered_json to_json(const Pool& p);
+nlohmann::ordered_json to_json(const OrbitRange& r);
+nlohmann::ordered_json to_json(const CallParkSettings& s);
+nlohmann::ordered_json to_json(const VoicePolicy& p);
+nlohmann::ordered_json to_json(const User& u);
+nlohmann::ordered_json to_json(const MusicFile& m);
+// Lync's Format-List look: "Key : value" lines, one blank line between objects.
+std::string format_list(const nlohmann::ordered_json& objects);
+
+bool parse_on_off(const std::string& value, const char* option);
+std::vector<std::string> split_list(const std::string& comma_separated);
+
+}  // namespace cpark::cli

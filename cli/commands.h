@@ -1,0 +1,14 @@
+// The subcommand families of `cpark`, each in its own file.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include "cli_context.h"
+
+namespace cpark::cli {
+
+void add_orbit_commands(CLI::App& app, Context& ctx);     // New/Set/Get/Remove-CsCallParkOrbit
+void add_settings_commands(CLI::App& app, Context& ctx);  // *-CsCpsConfiguration, voice policies
+void add_user_commands(CLI::App& app, Context& ctx);      // users, pools, SEFAUtil group pickup
+void add_file_commands(CLI::App& app, Context& ctx);      // music, import/export, normalization, demo
+
+}  // namespace cpark::cli

@@ -1,0 +1,38 @@
+// `cpark`: the administrator's command line (M2), mirroring the Lync cmdlets and SEFAUtil.
+#include <iostream>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  using namespace cpark::cli;
+  Context ctx;
+  CLI::App app{"cpark: Call Park and Group Call Pickup — admin, simulation and serving"};
+  app.set_version_flag("--version", "cpark " CPARK_VERSION);
+  app.add_option("--store", ctx.store_path, "Central store (SQLite) path")->capture_default_str();
+  app.add_flag("--json", ctx.json, "Machine-readable output");
+  app.require_subcommand(1);
+  add_orbit_commands(app, ctx);
+  add_settings_commands(app, ctx);
+  add_user_commands(app, ctx);
+  add_file_commands(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "cpark: error: " << e.what() << " (see cpark --help)\n";
+    return kUsage;
+  } catch (const CommandError& e) {
+    std::cerr << "cpark: error: " << e.what() << "\n";
+    return e.code;
+  } catch (const cpark::StoreError& e) {
+    std::cerr << "cpark: error: " << e.what() << "\n";
+    return kStoreFailure;
+  } catch (const std::exception& e) {
+    std::cerr << "cpark: error: " << e.what() << "\n";
+    return kStoreFailure;
+  }
+  return kOk;
+}

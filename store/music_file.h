@@ -1,0 +1,15 @@
+// C4: reading a custom music-on-hold file before the store keeps its copy. Lync took
+// only WMA; cpark plays WAV (RIFF/WAVE) and also accepts WMA (ASF) so files uploaded to
+// a Lync deployment can be carried over. Anything else, empty or over 32 MiB is refused.
+#pragma once
+#include <optional>
+#include <string>
+
+namespace cpark {
+
+constexpr std::size_t kMaxMusicBytes = 32u << 20;
+
+// The bytes of the file at `path`, or nullopt with `error` naming the file and the rule.
+std::optional<std::string> read_music_file(const std::string& path, std::string& error);
+
+}  // namespace cpark

@@ -1,0 +1,332 @@
+#include "store.h"
+
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+namespace cpark {
+
+namespace {
+
+// A prepared statement that finalizes itself.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK)
+      throw StoreError(std::string("store: cannot prepare statement: ") + sqlite3_errmsg(db));
+  }
+  ~Statement() { sqlite3_finalize(st_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int i, const std::string& s) {
+    sqlite3_bind_text(st_, i, s.data(), int(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(st_, i, v);
+    return *this;
+  }
+  Statement& bind_blob(int i, const std::string& s) {
+    sqlite3_bind_blob(st_, i, s.data(), int(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  bool step() {
+    int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw StoreError(std::string("store: ") + sqlite3_errmsg(db_));
+  }
+  void run() {
+    step();
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+  }
+  std::string text(int col) const {
+    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, col));
+    return p ? std::string(p, std::size_t(sqlite3_column_bytes(st_, col))) : std::string();
+  }
+  std::string blob(int col) const {
+    auto* p = static_cast<const char*>(sqlite3_column_blob(st_, col));
+    return p ? std::string(p, std::size_t(sqlite3_column_bytes(st_, col))) : std::string();
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(st_, col); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+};
+
+std::string to_json(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
+std::vector<std::string> from_json(const std::string& s) {
+  if (s.empty()) return {};
+  return nlohmann::json::parse(s).get<std::vector<std::string>>();
+}
+
+const char* kSchema = R"SQL(
+CREATE TABLE pools (name TEXT PRIMARY KEY, site TEXT NOT NULL, call_park_enabled INTEGER NOT NULL,
+                    orbit_choice TEXT NOT NULL);
+CREATE TABLE orbit_ranges (name TEXT PRIMARY KEY, start TEXT NOT NULL, end TEXT NOT NULL,
+                           type TEXT NOT NULL, pool TEXT NOT NULL);
+CREATE TABLE call_park_settings (scope TEXT PRIMARY KEY, timeout_seconds INTEGER NOT NULL,
+                                 max_attempts INTEGER NOT NULL, fallback_uri TEXT NOT NULL,
+                                 music_on_hold INTEGER NOT NULL, ring_seconds INTEGER NOT NULL);
+CREATE TABLE voice_policies (name TEXT PRIMARY KEY, enable_call_park INTEGER NOT NULL);
+CREATE TABLE users (name TEXT PRIMARY KEY, extension TEXT NOT NULL, line TEXT NOT NULL,
+                    policy TEXT NOT NULL, pool TEXT NOT NULL, pickup_group TEXT NOT NULL,
+                    private_line TEXT NOT NULL, friends_family TEXT NOT NULL,
+                    delegates TEXT NOT NULL, team_members TEXT NOT NULL,
+                    simultaneous_ring TEXT NOT NULL, ring_timeout_seconds INTEGER NOT NULL,
+                    no_answer_target TEXT NOT NULL, homed_online INTEGER NOT NULL);
+CREATE TABLE music (pool TEXT PRIMARY KEY, file_name TEXT NOT NULL, checksum TEXT NOT NULL,
+                    size_bytes INTEGER NOT NULL, bytes BLOB NOT NULL);
+)SQL";
+
+std::string fnv1a_hex(const std::string& bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : bytes) h = (h ^ c) * 0x100000001b3ULL;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+}  // namespace
+
+Store::Store(const std::string& path) : path_(path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError("store \"" + path + "\": cannot open: " + why);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  try {
+    std::int64_t version = 0, objects = 0;
+    {
+      Statement v(db_, "PRAGMA user_version");
+      v.step();
+      version = v.integer(0);
+      Statement t(db_, "SELECT count(*) FROM sqlite_master");
+      t.step();
+      objects = t.integer(0);
+    }  // statements finalized: no read transaction stays open
+    if (version == 0) {
+      if (objects != 0)
+        throw StoreError("store \"" + path + "\": is an SQLite database but not a cpark store");
+      create_schema();
+    } else if (version > kStoreSchemaVersion) {
+      throw StoreError("store \"" + path + "\": schema version " + std::to_string(version) +
+                       " is newer than this cpark understands (" + std::to_string(kStoreSchemaVersion) + ")");
+    }
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
+}
+
+Store::~Store() { sqlite3_close(db_); }
+
+void Store::exec(const char* sql) const {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string why = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw StoreError("store \"" + path_ + "\": " + why);
+  }
+}
+
+void Store::create_schema() {
+  exec("PRAGMA journal_mode=WAL");
+  exec("BEGIN IMMEDIATE");
+  try {
+    exec(kSchema);
+    // C5: the global scope always exists; V1: the global policy exists, call park off.
+    exec("INSERT INTO call_park_settings VALUES ('global', 90, 1, '', 1, 30)");
+    exec("INSERT INTO voice_policies VALUES ('global', 0)");
+    exec(("PRAGMA user_version=" + std::to_string(kStoreSchemaVersion)).c_str());
+    exec("COMMIT");
+  } catch (...) {
+    exec("ROLLBACK");
+    throw;
+  }
+}
+
+Deployment Store::load() const {
+  Deployment d;
+  {
+    Statement s(db_, "SELECT name, site, call_park_enabled, orbit_choice FROM pools ORDER BY name");
+    while (s.step())
+      d.pools.push_back({s.text(0), s.text(1), s.integer(2) != 0,
+                         parse_orbit_choice(s.text(3)).value_or(OrbitChoice::Next)});
+  }
+  {
+    Statement s(db_, "SELECT name, start, end, type, pool FROM orbit_ranges ORDER BY name");
+    while (s.step()) {
+      OrbitRange r;
+      r.name = s.text(0);
+      r.start = s.text(1);
+      r.end = s.text(2);
+      r.type = parse_range_type(s.text(3)).value_or(RangeType::CallPark);
+      r.pool = s.text(4);
+      validate_range(r);  // fills parsed bounds; the store only holds valid ranges
+      d.ranges.push_back(std::move(r));
+    }
+  }
+  {
+    Statement s(db_, "SELECT scope, timeout_seconds, max_attempts, fallback_uri, music_on_hold, ring_seconds "
+                     "FROM call_park_settings ORDER BY scope");
+    while (s.step())
+      d.settings.push_back({s.text(0), s.integer(1), int(s.integer(2)), s.text(3), s.integer(4) != 0, s.integer(5)});
+  }
+  {
+    Statement s(db_, "SELECT name, enable_call_park FROM voice_policies ORDER BY name");
+    while (s.step()) d.policies.push_back({s.text(0), s.integer(1) != 0});
+  }
+  {
+    Statement s(db_, "SELECT name, extension, line, policy, pool, pickup_group, private_line, friends_family, "
+                     "delegates, team_members, simultaneous_ring, ring_timeout_seconds, no_answer_target, "
+                     "homed_online FROM users ORDER BY name");
+    while (s.step()) {
+      User u;
+      u.name = s.text(0);
+      u.extension = s.text(1);
+      u.line = s.text(2);
+      u.policy = s.text(3);
+      u.pool = s.text(4);
+      u.pickup_group = s.text(5);
+      u.private_line = s.text(6);
+      u.friends_family = from_json(s.text(7));
+      u.delegates = from_json(s.text(8));
+      u.team_members = from_json(s.text(9));
+      u.simultaneous_ring = from_json(s.text(10));
+      u.ring_timeout_seconds = s.integer(11);
+      u.no_answer_target = s.text(12);
+      u.homed_online = s.integer(13) != 0;
+      d.users.push_back(std::move(u));
+    }
+  }
+  {
+    Statement s(db_, "SELECT pool, file_name, checksum, size_bytes FROM music ORDER BY pool");
+    while (s.step()) d.music.push_back({s.text(0), s.text(1), s.text(2), s.integer(3)});
+  }
+  return d;
+}
+
+void Store::save(const Deployment& d) {
+  exec("DELETE FROM pools; DELETE FROM orbit_ranges; DELETE FROM call_park_settings; "
+       "DELETE FROM voice_policies; DELETE FROM users;");
+  Statement pools(db_, "INSERT INTO pools VALUES (?,?,?,?)");
+  for (auto& p : d.pools)
+    pools.bind(1, p.name).bind(2, p.site).bind(3, std::int64_t(p.call_park_enabled))
+        .bind(4, std::string(to_string(p.orbit_choice))).run();
+  Statement ranges(db_, "INSERT INTO orbit_ranges VALUES (?,?,?,?,?)");
+  for (auto& r : d.ranges)
+    ranges.bind(1, r.name).bind(2, r.start).bind(3, r.end).bind(4, std::string(to_string(r.type)))
+        .bind(5, r.pool).run();
+  Statement settings(db_, "INSERT INTO call_park_settings VALUES (?,?,?,?,?,?)");
+  for (auto& s : d.settings)
+    settings.bind(1, s.scope).bind(2, s.timeout_seconds).bind(3, std::int64_t(s.max_attempts))
+        .bind(4, s.fallback_uri).bind(5, std::int64_t(s.music_on_hold)).bind(6, s.ring_seconds).run();
+  Statement policies(db_, "INSERT INTO voice_policies VALUES (?,?)");
+  for (auto& p : d.policies) policies.bind(1, p.name).bind(2, std::int64_t(p.enable_call_park)).run();
+  Statement users(db_, "INSERT INTO users VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  for (auto& u : d.users)
+    users.bind(1, u.name).bind(2, u.extension).bind(3, u.line).bind(4, u.policy).bind(5, u.pool)
+        .bind(6, u.pickup_group).bind(7, u.private_line).bind(8, to_json(u.friends_family))
+        .bind(9, to_json(u.delegates)).bind(10, to_json(u.team_members))
+        .bind(11, to_json(u.simultaneous_ring)).bind(12, u.ring_timeout_seconds)
+        .bind(13, u.no_answer_target).bind(14, std::int64_t(u.homed_online)).run();
+  // Music rows whose pool left the deployment go with it; bytes are written by set_music.
+  Statement keep(db_, "SELECT pool FROM music");
+  std::vector<std::string> stale;
+  while (keep.step())
+    if (!d.find_music(keep.text(0))) stale.push_back(keep.text(0));
+  Statement drop(db_, "DELETE FROM music WHERE pool = ?");
+  for (auto& p : stale) drop.bind(1, p).run();
+}
+
+Store::Result Store::update(const Change& change) {
+  Result result;
+  exec("BEGIN IMMEDIATE");
+  try {
+    Deployment d = load();
+    result.error = change(d);
+    if (result.error.empty()) {
+      Validation v = validate_deployment(d);
+      result.warnings = v.warnings;
+      if (!v.ok()) result.error = v.errors.front();
+    }
+    if (!result.error.empty()) {
+      exec("ROLLBACK");
+      return result;
+    }
+    save(d);
+    exec("COMMIT");
+    result.ok = true;
+  } catch (...) {
+    exec("ROLLBACK");
+    throw;
+  }
+  return result;
+}
+
+Store::Result Store::set_music(const std::string& pool, const std::string& file_name, const std::string& bytes) {
+  MusicFile m{pool, file_name, fnv1a_hex(bytes), std::int64_t(bytes.size())};
+  exec("BEGIN IMMEDIATE");
+  try {
+    Result r;
+    Deployment d = load();
+    if (!d.find_pool(pool)) {
+      r.error = "music: pool \"" + pool + "\" is not a known pool (C4: music is set per Call Park service)";
+      exec("ROLLBACK");
+      return r;
+    }
+    Statement s(db_, "INSERT OR REPLACE INTO music VALUES (?,?,?,?,?)");
+    s.bind(1, m.pool).bind(2, m.file_name).bind(3, m.checksum).bind(4, m.size_bytes).bind_blob(5, bytes).run();
+    exec("COMMIT");
+    r.ok = true;
+    return r;
+  } catch (...) {
+    exec("ROLLBACK");
+    throw;
+  }
+}
+
+Store::Result Store::replace(Deployment d, const std::vector<MusicBytes>& music) {
+  Result r;
+  d.music.clear();
+  for (auto& m : music) d.music.push_back({m.pool, m.file_name, fnv1a_hex(m.bytes), std::int64_t(m.bytes.size())});
+  Validation v = validate_deployment(d);
+  r.warnings = v.warnings;
+  if (!v.ok()) {
+    r.error = v.errors.front();
+    return r;  // nothing was written
+  }
+  exec("BEGIN IMMEDIATE");
+  try {
+    save(d);
+    exec("DELETE FROM music");
+    Statement s(db_, "INSERT INTO music VALUES (?,?,?,?,?)");
+    for (std::size_t i = 0; i < music.size(); ++i)
+      s.bind(1, d.music[i].pool).bind(2, d.music[i].file_name).bind(3, d.music[i].checksum)
+          .bind(4, d.music[i].size_bytes).bind_blob(5, music[i].bytes).run();
+    exec("COMMIT");
+  } catch (...) {
+    exec("ROLLBACK");
+    throw;
+  }
+  r.ok = true;
+  return r;
+}
+
+std::optional<std::string> Store::music_bytes(const std::string& pool) const {
+  Statement s(db_, "SELECT bytes FROM music WHERE pool = ?");
+  s.bind(1, pool);
+  if (!s.step()) return std::nullopt;
+  return s.blob(0);
+}
+
+}  // namespace cpark
