@@ -7,8 +7,8 @@ namespace cpark::cli {
 
 void Context::change(const Store::Change& c, const std::string& done_message) {
   Store::Result r = store().update(c);
+  if (!r.ok) throw CommandError(kRejected, r.error);  // one line: the rule, no warnings
   for (auto& w : r.warnings) std::cerr << "cpark: warning: " << w << "\n";
-  if (!r.ok) throw CommandError(kRejected, r.error);
   if (!json) std::cout << done_message << "\n";
   else std::cout << nlohmann::ordered_json{{"ok", true}, {"message", done_message}}.dump() << "\n";
 }

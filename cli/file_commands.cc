@@ -137,8 +137,8 @@ void add_file_commands(CLI::App& app, Context& ctx) {
         bytes.push_back({m.pool, std::filesystem::path(m.path).filename().string(), *b});
       }
       auto r = ctx.store().replace(df.deployment, bytes);
-      for (auto& w : r.warnings) std::cerr << "cpark: warning: " << w << "\n";
       if (!r.ok) throw CommandError(kRejected, *file + ": " + r.error);
+      for (auto& w : r.warnings) std::cerr << "cpark: warning: " << w << "\n";
       const auto& d = df.deployment;
       ctx.print({{"ok", true}, {"ranges", d.ranges.size()}, {"users", d.users.size()}},
                 "imported " + std::to_string(d.pools.size()) + " pool(s), " + std::to_string(d.ranges.size()) +

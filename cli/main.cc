@@ -22,7 +22,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "cpark: error: " << e.what() << " (see cpark --help)\n";
+    std::string given;
+    for (int i = 1; i < argc; ++i) given += std::string(i > 1 ? " " : "") + argv[i];
+    std::cerr << "cpark: error: " << e.what() << " in \"" << given << "\" (see cpark --help)\n";
     return kUsage;
   } catch (const CommandError& e) {
     std::cerr << "cpark: error: " << e.what() << "\n";

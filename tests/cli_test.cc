@@ -1,0 +1,216 @@
+// The `cpark` binary against a temporary store: each command family, every rejection
+// path (exit code, one line naming the value and the rule), and a store that stays
+// byte-for-byte unchanged after a rejected command.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int code;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// A minimal RIFF/WAVE header and a few bytes (C4 accepts WAV and WMA).
+void write_wav(const fs::path& p) {
+  std::string bytes("RIFF\x24\0\0\0WAVEfmt data", 20);
+  std::ofstream(p, std::ios::binary) << bytes;
+}
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = fs::temp_directory_path() / ("cpark-cli-" + std::to_string(::getpid()) + "-" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    store = (dir / "cpark.db").string();
+    must("pool set pool1 --site redmond");
+    must("orbit new park1 --start '*7000' --end '*7099' --service pool1");
+    must("orbit new groups --start '#7100' --end '#7109' --service pool1 --type GroupPickup");
+    must("policy set global --call-park on");
+    must("user add alice --extension 1001 --pool pool1");
+    must("user add bob --extension 1002 --pool pool1");
+    must("pickup enable bob '#7100'");
+  }
+  void TearDown() override { fs::remove_all(dir); }
+
+  Outcome run(const std::string& args) {
+    const std::string cmd = std::string(CPARK_BIN) + " --store " + quote(store) + " " + args + " >" +
+                            quote((dir / "out").string()) + " 2>" + quote((dir / "err").string());
+    int status = std::system(cmd.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out"), slurp(dir / "err")};
+  }
+  Outcome must(const std::string& args) {
+    Outcome r = run(args);
+    EXPECT_EQ(r.code, 0) << args << "\n" << r.err;
+    return r;
+  }
+  // A command that must be refused with `code`, print one line containing `expect`, and
+  // leave the store file exactly as it was.
+  void refused(const std::string& args, const std::string& expect, int code = 1) {
+    const std::string before = slurp(store);
+    Outcome r = run(args);
+    EXPECT_EQ(r.code, code) << args;
+    EXPECT_NE(r.err.find(expect), std::string::npos) << args << "\nstderr: " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << "\nstderr: " << r.err;
+    EXPECT_EQ(r.err.rfind("cpark: error: ", 0), 0u) << r.err;
+    EXPECT_TRUE(slurp(store) == before) << "store changed by refused command: " << args;
+  }
+  nlohmann::json json(const std::string& args) { return nlohmann::json::parse(must("--json " + args).out); }
+
+  fs::path dir;
+  std::string store;
+};
+
+TEST_F(CliTest, M2_OrbitLifecycle) {
+  auto list = json("orbit get");
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[1]["name"], "park1");
+  EXPECT_EQ(list[1]["size"], 100);
+  must("orbit set park1 --end '*7049'");
+  EXPECT_EQ(json("orbit get park1")[0]["end"], "*7049");
+  EXPECT_EQ(json("orbit get --type GroupPickup").size(), 1u);
+  must("orbit remove park1");
+  EXPECT_EQ(json("orbit get").size(), 1u);
+  must("orbit new again --start '*7000' --end '*7009' --service pool1");  // O8: numbers reusable
+  auto human = must("orbit get again").out;
+  EXPECT_NE(human.find("start   : *7000"), std::string::npos) << human;
+}
+
+TEST_F(CliTest, M2_SettingsPoliciesUsersPickup) {
+  must("cps set --timeout 120 --max-attempts 3 --fallback sip:op@contoso.com --music off --ring-time 20");
+  auto g = json("cps get --scope global")[0];
+  EXPECT_EQ(g["timeout"], 120);
+  EXPECT_EQ(g["max_attempts"], 3);
+  EXPECT_EQ(g["music"], false);
+  must("cps set --scope site:redmond --timeout 60");
+  EXPECT_EQ(json("cps get --scope site:redmond")[0]["max_attempts"], 1);  // new scope: defaults
+  must("cps reset --scope site:redmond");
+  refused("cps get --scope site:redmond", "no call park settings at scope");
+  must("cps reset --scope global");
+  EXPECT_EQ(json("cps get --scope global")[0]["timeout"], 90);
+  must("policy set no-park --call-park off");
+  must("user set alice --policy no-park --friends-family sip:mom@x.com,sip:dad@x.com --ring-timeout 25");
+  auto alice = json("user get alice")[0];
+  EXPECT_EQ(alice["policy"], "no-park");
+  EXPECT_EQ(alice["friends_family"].size(), 2u);
+  EXPECT_EQ(json("pickup get bob")["pickup_group"], "#7100");
+  must("pickup disable bob");
+  EXPECT_EQ(json("pickup get bob")["pickup_group"], "");
+  EXPECT_NE(must("pickup get bob").out.find("(none)"), std::string::npos);
+}
+
+TEST_F(CliTest, RejectionsNameValueAndRuleAndChangeNothing) {
+  refused("orbit new bad --start 0123 --end 0199 --service pool1", "\"0123\" has a leading 0 (O2");
+  refused("orbit new bad --start '*100' --end '*1999' --service pool1", "start and end must have the same length (O3)");
+  refused("orbit new bad --start '*100' --end '*199' --service pool1", "greater than 100 (O3)");
+  refused("orbit new bad --start '*7050' --end '*7150' --service pool1", "(O4");
+  refused("orbit new bad --start 100000 --end 110000 --service pool1", "(O5)");
+  refused("orbit new bad --start 1000 --end 1099 --service pool1", "extension 1001 falls inside");
+  refused("orbit new park1 --start 5000 --end 5009 --service pool1", "already exists (O1");
+  refused("orbit new bad --start 5000 --end 5009 --service pool1 --type Queue", "must be CallPark or GroupPickup", 2);
+  refused("orbit set nothere --end 1", "no range named \"nothere\" (O1)");
+  refused("orbit set groups --type CallPark", "(O7)");
+  refused("orbit set park1", "give at least one of", 2);
+  refused("orbit remove groups", "remove it with --force");
+  refused("orbit remove nothere", "no range named");
+  refused("orbit get nothere", "no range named");
+  refused("cps set --timeout 5", "timeout 5 s is outside 10 s to 10 min (C1");
+  refused("cps set --max-attempts 11", "max attempts 11 is outside 1 to 10 (C2");
+  refused("cps set --fallback tel:+1425", "fallback \"tel:+1425\" must be a sip: URI");
+  refused("cps set --ring-time 1", "(C6)");
+  refused("cps set --scope region:x --timeout 60", "scope \"region:x\" must be global, site:NAME or service:POOL (C5)");
+  refused("cps set --scope service:nowhere --timeout 60", "not a known pool (C5)");
+  refused("cps set --music maybe", "--music \"maybe\" must be on or off", 2);
+  refused("cps reset --scope site:nowhere", "no call park settings");
+  refused("policy set x --call-park perhaps", "must be on or off", 2);
+  refused("policy remove nothere", "(V2)");
+  refused("user add carol --extension '*7005' --pool pool1", "extension *7005 falls inside range \"park1\"");
+  refused("user add alice --extension 1009", "already exists");
+  refused("user add carol --extension 1003 --pool pool1 --policy ghost", "voice policy \"ghost\" does not exist (V2");
+  refused("user add carol --extension 1002 --pool pool1", "extension 1002 is already another user's");
+  refused("user set ghost --line 5", "no user named");
+  refused("user set alice --ring-timeout 0", "(G8)");
+  refused("pickup enable alice '*7001'", "group number *7001 is not inside a GroupPickup range (G2)");
+  refused("pickup enable ghost '#7100'", "no user named");
+  refused("user set bob --homed-online on", "homed online and cannot be a pickup group member (G7)");
+  refused("pool set pool1 --call-park off", "(G7)");
+  refused("pool set pool1 --orbit-choice sometimes", "(O9)", 2);
+  refused("music set --service pool1 /nonexistent.wav", "cannot be read (C4)");
+  std::ofstream(dir / "noise.mp3") << "ID3 not audio we play";
+  refused("music set --service pool1 " + (dir / "noise.mp3").string(), "neither WAV");
+  write_wav(dir / "hold.wav");
+  refused("music set --service nowhere " + (dir / "hold.wav").string(), "not a known pool");
+  std::ofstream(dir / "broken.toml") << "[[pools]]\nname = \"p\"\nsitee = \"x\"\n";
+  refused("import " + (dir / "broken.toml").string(), "broken.toml:3: sitee: unknown key");
+  std::ofstream(dir / "invalid.toml") << "[[users]]\nname = \"u\"\nextension = \"1\"\npool = \"ghost\"\n";
+  refused("import " + (dir / "invalid.toml").string(), "not a known pool");
+  refused("orbit frobnicate", "frobnicate", 2);
+  refused("--nosuchflag orbit get", "nosuchflag", 2);
+}
+
+TEST_F(CliTest, C4_MusicUploadKeepsCopy) {
+  write_wav(dir / "hold.wav");
+  must("music set --service pool1 " + (dir / "hold.wav").string());
+  fs::remove(dir / "hold.wav");  // the serving node's copy is gone; ours is not
+  auto list = json("music get");
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["file"], "hold.wav");
+  must("export " + (dir / "out.toml").string());
+  EXPECT_TRUE(fs::exists(dir / "out-music" / "pool1-hold.wav"));
+}
+
+TEST_F(CliTest, M4_ExportThenImportIntoFreshStore) {
+  must("user set alice --private-line 4255550100 --delegates sip:assistant@x.com");
+  must("export " + (dir / "d.toml").string());
+  const std::string first = slurp(dir / "d.toml");
+  store = (dir / "fresh.db").string();
+  auto r = must("import " + (dir / "d.toml").string());
+  EXPECT_NE(r.out.find("imported 1 pool(s), 2 range(s), 2 user(s)"), std::string::npos) << r.out;
+  must("export " + (dir / "d2.toml").string());
+  EXPECT_EQ(slurp(dir / "d2.toml"), first);
+}
+
+TEST_F(CliTest, M3_NormalizationCheck) {
+  std::ofstream(dir / "rules.toml") << "[[rules]]\nname = \"to E.164\"\npattern = '^\\*(\\d{4})$'\ntranslation = '+1425555$1'\n";
+  Outcome r = run("normalization check " + (dir / "rules.toml").string());
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("rule \"to E.164\" rewrites 100 number(s), e.g. *7000 -> +14255557000"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pattern ^(\\*70\\d{2})$"), std::string::npos) << r.out;
+  std::ofstream(dir / "rules.csv") << "Identity,Priority,Pattern,Translation,Name\n"
+                                      "\"Global/keep\",0,^(\\*70\\d{2})$,$1,keep orbits\n"
+                                      "\"Global/e164\",1,^\\*(\\d{4})$,+1425555$1,to E.164\n";
+  Outcome ok = run("normalization check " + (dir / "rules.csv").string());
+  EXPECT_EQ(ok.code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("no rule rewrites"), std::string::npos);
+}
+
+TEST_F(CliTest, DemoRunsTheEngine) {
+  Outcome r = must("demo");
+  EXPECT_NE(r.out.find("OrbitAssigned"), std::string::npos);
+  EXPECT_NE(r.out.find("CallPickedUp"), std::string::npos);
+  EXPECT_NE(r.out.find("parks=2 retrievals=1 ringbacks=1 pickups=1"), std::string::npos) << r.out;
+}
+
+}  // namespace
