@@ -11,7 +11,7 @@
 
 namespace cpark::cli {
 
-enum ExitCode { kOk = 0, kRejected = 1, kUsage = 2, kStoreFailure = 3 };
+enum ExitCode { kOk = 0, kRejected = 1, kUsage = 2, kStoreFailure = 3, kInterrupted = 130 };
 
 // A command that cannot go ahead: printed as one line `cpark: error: …`.
 struct CommandError : std::runtime_error {

@@ -10,5 +10,6 @@ void add_orbit_commands(CLI::App& app, Context& ctx);     // New/Set/Get/Remove-
 void add_settings_commands(CLI::App& app, Context& ctx);  // *-CsCpsConfiguration, voice policies
 void add_user_commands(CLI::App& app, Context& ctx);      // users, pools, SEFAUtil group pickup
 void add_file_commands(CLI::App& app, Context& ctx);      // music, import/export, normalization, demo
+void add_sim_command(CLI::App& app, Context& ctx);        // the capacity-planning simulator
 
 }  // namespace cpark::cli

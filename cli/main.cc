@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   add_settings_commands(app, ctx);
   add_user_commands(app, ctx);
   add_file_commands(app, ctx);
+  add_sim_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

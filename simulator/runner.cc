@@ -1,0 +1,168 @@
+#include "runner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "deployment_file.h"
+#include "erlang_b.h"
+
+namespace cpark::sim {
+
+Estimate PointResult::figure(const std::string& name) const {
+  std::vector<double> v;
+  for (auto& r : replications) {
+    auto it = r.figures.find(name);
+    v.push_back(it == r.figures.end() ? 0.0 : it->second);
+  }
+  return estimate(v);
+}
+
+std::vector<std::string> PointResult::pools() const {
+  std::vector<std::string> out;
+  for (auto& p : deployment.pools) out.push_back(p.name);
+  return out;
+}
+
+namespace {
+
+// Runs tasks 0..n-1 on `jobs` threads, reporting progress from the calling thread.
+void run_parallel(std::size_t n, int jobs, const std::function<void(std::size_t)>& task, const RunOptions& options,
+                  Progress& progress, double total_sim_seconds) {
+  std::atomic<std::size_t> next{0}, done{0};
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+      if (progress.stop.load()) break;
+      task(i);
+      done.fetch_add(1);
+    }
+  };
+  const int threads = std::max(1, std::min<int>(jobs, int(n)));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  if (!options.on_progress) {
+    worker();
+  } else {
+    std::thread last(worker);
+    const auto start = std::chrono::steady_clock::now();
+    while (done.load() < n && !(progress.stop.load() && next.load() >= n)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      const double sim_s = double(progress.sim_ms.load()) / 1000.0;
+      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      options.on_progress(std::min(1.0, sim_s / total_sim_seconds), sim_s, double(progress.events.load()) / wall);
+      if (progress.stop.load()) break;
+    }
+    last.join();
+  }
+  for (auto& t : pool) t.join();
+}
+
+// Every combination of the sweep's values (D3), first parameter varying slowest.
+std::vector<std::vector<std::pair<std::string, double>>> sweep_points(const Scenario& s) {
+  std::vector<std::vector<std::pair<std::string, double>>> points(1);
+  for (auto& p : s.sweep) {
+    std::vector<std::vector<std::pair<std::string, double>>> next;
+    for (auto& prefix : points)
+      for (double v : p.values) {
+        auto row = prefix;
+        row.emplace_back(p.name, v);
+        next.push_back(std::move(row));
+      }
+    points = std::move(next);
+  }
+  return points;
+}
+
+}  // namespace
+
+PointResult run_point(const Scenario& s, std::size_t point_index, const RunOptions& options, Progress& progress) {
+  PointResult out;
+  out.deployment = build_deployment(s);
+  const auto reps = std::size_t(s.run.replications);
+  std::vector<ReplicationResult> results(reps);
+  run_parallel(reps, options.jobs,
+               [&](std::size_t r) {
+                 results[r] = run_replication(s, out.deployment, replication_seed(s.run.seed, point_index, r), &progress);
+               },
+               options, progress, double(reps) * (s.run.warmup + s.run.duration));
+  for (auto& r : results)
+    if (r.completed) out.replications.push_back(std::move(r));
+  return out;
+}
+
+namespace {
+
+// D6: per pool, bisect between the largest orbit count known to miss the target and the
+// smallest known to meet it, starting from the Erlang B answer for the measured load.
+// Pools do not share orbits, so every pool moves in the same simulation round.
+std::vector<PoolPlan> plan_orbits(const Scenario& base, const PointResult& measured, double target,
+                                  const RunOptions& options, Progress& progress) {
+  struct Search { long missed = 0, met = 0, next = 1; };  // met == 0: none met yet
+  std::vector<PoolPlan> plans;
+  std::vector<Search> search;
+  for (auto& pool : measured.pools()) {
+    if (measured.figure("pool." + pool + ".park_attempts").mean <= 0) continue;
+    PoolPlan p;
+    p.pool = pool;
+    p.offered_load = measured.figure("pool." + pool + ".offered_load").mean;
+    p.orbits_erlang_b = erlang_b_servers(p.offered_load, target);
+    plans.push_back(p);
+    search.push_back({0, 0, std::max(1L, p.orbits_erlang_b)});
+  }
+  auto settled = [](const Search& x) { return x.met != 0 && x.missed + 1 == x.met; };
+  for (int round = 0; round < 24 && !progress.stop.load(); ++round) {
+    bool done = true;
+    for (auto& x : search) done = done && settled(x);
+    if (done) break;
+    Scenario s = base;
+    for (std::size_t i = 0; i < plans.size(); ++i)
+      if (auto e = resize_orbits(s.deployment, plans[i].pool, search[i].next); !e.empty()) {
+        plans[i].note = "cannot try " + std::to_string(search[i].next) + " orbits: " + e;
+        search[i] = {0, 1, 1};  // give up on this pool
+      }
+    PointResult r = run_point(s, 1000 + std::size_t(round), options, progress);
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+      Search& x = search[i];
+      if (settled(x)) continue;
+      const long c = x.next;
+      const Estimate b = r.figure("pool." + plans[i].pool + ".blocking");
+      if (b.mean <= target) {
+        x.met = c;
+        plans[i].orbits_simulated = c;
+        plans[i].blocking = b;
+      } else {
+        x.missed = std::max(x.missed, c);
+      }
+      if (settled(x)) continue;
+      x.next = x.met == 0 ? c + std::max(1L, c / 5) : (x.missed + x.met) / 2;
+    }
+  }
+  for (auto& p : plans)
+    if (p.note.empty() && p.orbits_simulated == 0) p.note = "no orbit count tried met the target";
+  return plans;
+}
+
+}  // namespace
+
+ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress& progress) {
+  ScenarioRun run;
+  run.target_blocking = s.run.target_blocking;
+  auto points = sweep_points(s);
+  for (std::size_t i = 0; i < points.size() && !progress.stop.load(); ++i) {
+    Scenario point = s;
+    for (auto& [name, value] : points[i])
+      if (auto e = apply_parameter(point, name, value); !e.empty()) throw FileError(s.file + ": " + e);
+    PointResult r = run_point(point, i, options, progress);
+    r.parameters = points[i];
+    run.points.push_back(std::move(r));
+  }
+  run.interrupted = progress.stop.load();
+  if (s.run.target_blocking && !run.interrupted && !run.points.empty())
+    run.plan = plan_orbits(s, run.points.front(), *s.run.target_blocking, options, progress);
+  run.interrupted = progress.stop.load();
+  return run;
+}
+
+}  // namespace cpark::sim
