@@ -38,9 +38,9 @@ std::string pm(const Estimate& e, bool percent, int digits = 2) {
   return s;
 }
 
-bool poisson_parks(const Scenario& s) {
+bool poisson_parks(const Scenario& s, const std::string& pool) {
   for (auto& t : s.traffic)
-    if (!t.hourly_profile.empty()) return false;
+    if (t.pool == pool && !t.hourly_profile.empty()) return false;
   return true;
 }
 
@@ -54,7 +54,7 @@ Fidelity check_fidelity(const Scenario& s, const PointResult& p, const std::stri
   f.erlang_b = erlang_b(f.offered_load, orbits);
   f.simulated = p.figure(k + "blocking");
   if (p.figure(k + "park_attempts").mean <= 0) f.verdict = "not checked (no parks)";
-  else if (!poisson_parks(s)) f.verdict = "not checked (hourly profile: arrivals are not stationary Poisson)";
+  else if (!poisson_parks(s, pool)) f.verdict = "not checked (hourly profile: arrivals are not stationary Poisson)";
   else if (!f.simulated.half_width) f.verdict = "not checked (needs 2 or more replications)";
   else {
     // The 95 % interval, widened by the estimate's resolution (one park out of all the
