@@ -54,6 +54,9 @@ void add_sim_command(CLI::App& app, Context&) {
   cmd->add_option("--jobs", a->jobs, "Replications run in parallel (default: all cores; results do not depend on it)");
   auto* o_target = cmd->add_option("--target-blocking", a->target, "Find the smallest orbit count per pool with blocking below this, e.g. 0.1% (D6)");
   cmd->callback([=] {
+    // Options first: a usage error is reported before the scenario is read.
+    const std::optional<double> target = o_target->count() ? std::optional(parse_share(a->target)) : std::nullopt;
+    if (o_reps->count() && a->replications < 1) throw CommandError(kUsage, "--replications must be at least 1");
     sim::Scenario s;
     try {
       s = sim::read_scenario(a->scenario);
@@ -61,11 +64,8 @@ void add_sim_command(CLI::App& app, Context&) {
       throw CommandError(kRejected, e.what());
     }
     if (o_seed->count()) s.run.seed = a->seed;
-    if (o_reps->count()) {
-      if (a->replications < 1) throw CommandError(kUsage, "--replications must be at least 1");
-      s.run.replications = a->replications;
-    }
-    if (o_target->count()) s.run.target_blocking = parse_share(a->target);
+    if (o_reps->count()) s.run.replications = a->replications;
+    if (target) s.run.target_blocking = target;
     const int jobs = a->jobs > 0 ? a->jobs : int(std::max(1u, std::thread::hardware_concurrency()));
     const std::string out = a->out.empty() ? "results/" + s.name : a->out;
 

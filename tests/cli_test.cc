@@ -2,7 +2,12 @@
 // path (exit code, one line naming the value and the rule), and a store that stays
 // byte-for-byte unchanged after a rejected command.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include <filesystem>
 #include <fstream>
@@ -211,6 +216,91 @@ TEST_F(CliTest, DemoRunsTheEngine) {
   EXPECT_NE(r.out.find("OrbitAssigned"), std::string::npos);
   EXPECT_NE(r.out.find("CallPickedUp"), std::string::npos);
   EXPECT_NE(r.out.find("parks=2 retrievals=1 ringbacks=1 pickups=1"), std::string::npos) << r.out;
+}
+
+const char* kSimScenario = R"(
+[scenario]
+name = "cli-sim"
+[run]
+duration = 3600
+warmup = 60
+replications = 3
+seed = 4
+[[pools]]
+name = "p"
+[[orbit_ranges]]
+name = "park"
+start = "7000"
+end = "7004"
+service = "p"
+[[call_park_settings]]
+scope = "global"
+timeout = 60
+[[voice_policies]]
+name = "global"
+call_park = true
+[[population]]
+pool = "p"
+users = 20
+extension_start = 2000
+[[traffic]]
+pool = "p"
+parks_per_hour = 300
+retrieval_delay = { type = "exponential", mean = 40 }
+)";
+
+TEST_F(CliTest, D4_SimWritesResultsIndependentOfJobs) {
+  std::ofstream(dir / "s.toml") << kSimScenario;
+  Outcome one = must("sim " + (dir / "s.toml").string() + " --jobs 1 --out " + (dir / "r1").string());
+  EXPECT_NE(one.out.find("Scenario cli-sim"), std::string::npos) << one.out;
+  EXPECT_NE(one.out.find("Erlang B"), std::string::npos);
+  EXPECT_TRUE(one.err.empty()) << "no progress output when stderr is not a terminal: " << one.err;
+  must("sim " + (dir / "s.toml").string() + " --jobs 3 --out " + (dir / "r3").string());
+  for (const char* f : {"summary.json", "timeseries.csv", "distributions.csv"})
+    EXPECT_EQ(slurp(dir / "r1" / f), slurp(dir / "r3" / f)) << f;
+  auto summary = nlohmann::json::parse(slurp(dir / "r1" / "summary.json"));
+  EXPECT_EQ(summary["seed"], 4);
+  EXPECT_EQ(summary["points"][0]["replications_completed"], 3);
+  EXPECT_EQ(summary["scenario"]["text"], kSimScenario);
+  EXPECT_TRUE(summary["points"][0]["figures"]["park_blocking"].contains("ci95_half_width"));
+  must("sim " + (dir / "s.toml").string() + " --seed 5 --replications 2 --out " + (dir / "r5").string());
+  auto other = nlohmann::json::parse(slurp(dir / "r5" / "summary.json"));
+  EXPECT_EQ(other["seed"], 5);
+  EXPECT_EQ(other["points"][0]["replications_completed"], 2);
+}
+
+TEST_F(CliTest, D2_SimRejectsBrokenScenarioWithFileAndLine) {
+  std::string text = kSimScenario;
+  text.replace(text.find("parks_per_hour"), 14, "parks_per_hr");
+  std::ofstream(dir / "bad.toml") << text;
+  Outcome r = run("sim " + (dir / "bad.toml").string());
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("bad.toml:28: parks_per_hr: unknown key"), std::string::npos) << r.err;
+  refused("sim " + (dir / "s-missing.toml").string(), "cannot be read");
+  refused("sim " + (dir / "bad.toml").string() + " --target-blocking lots", "--target-blocking \"lots\"", 2);
+}
+
+TEST_F(CliTest, D7_CtrlCKeepsFinishedReplications) {
+  std::string text = kSimScenario;
+  text.replace(text.find("replications = 3"), 16, "replications = 400");
+  text.replace(text.find("duration = 3600"), 15, "duration = 360000");
+  std::ofstream(dir / "long.toml") << text;
+  const std::string out = (dir / "long").string();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    freopen("/dev/null", "w", stdout);
+    execl(CPARK_BIN, CPARK_BIN, "sim", (dir / "long.toml").c_str(), "--jobs", "1", "--out", out.c_str(), nullptr);
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status)) << "killed instead of stopping cleanly";
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  auto summary = nlohmann::json::parse(slurp(fs::path(out) / "summary.json"));
+  EXPECT_EQ(summary["interrupted"], true);
+  EXPECT_LT(summary["points"][0]["replications_completed"].get<int>(), 400);
 }
 
 }  // namespace
