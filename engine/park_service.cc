@@ -14,6 +14,18 @@ ParkService::Park* ParkService::find(ParkId id) {
   return &parks_[slot];
 }
 
+ParkService::Park* ParkService::find_in(ParkId id, Phase phase) {
+  Park* p = find(id);
+  if (p && p->phase == phase) return p;
+  ++s_.counters.stale_inputs;  // a late answer for a park that moved on: ignored
+  return nullptr;
+}
+
+void ParkService::stop_timer(Park& p) {
+  s_.timers.cancel(p.timer);
+  p.timer = kNoTimer;
+}
+
 std::uint32_t ParkService::new_slot() {
   if (!free_slots_.empty()) {
     auto slot = free_slots_.back();
@@ -102,8 +114,7 @@ void ParkService::retrieve(Time now, const RetrieveRequest& r) {
 
 void ParkService::end_park(Time, std::uint32_t slot, EndReason reason, UserId by) {
   Park& p = parks_[slot];
-  s_.timers.cancel(p.timer);  // P10: no timer fires for an ended park
-  p.timer = kNoTimer;
+  stop_timer(p);  // P10: no timer fires for an ended park
   if (p.orbit_index != kNoSlot) {
     PoolState& pool = s_.pools[p.pool];
     pool.orbits.release(p.orbit_index);
@@ -148,11 +159,8 @@ void ParkService::on_timer(Time at, std::uint32_t slot) {
 }
 
 void ParkService::ringback_answered(Time now, ParkId id) {
-  Park* p = find(id);
-  if (!p || p->phase != Phase::RingingBack) {
-    ++s_.counters.stale_inputs;
-    return;
-  }
+  Park* p = find_in(id, Phase::RingingBack);
+  if (!p) return;
   if (p->music) s_.outputs.emplace_back(StopMusicOnHold{p->call});
   s_.outputs.emplace_back(Connect{p->call, 0, p->parker, {}, false});
   ++s_.counters.ringback_answered;
@@ -160,13 +168,9 @@ void ParkService::ringback_answered(Time now, ParkId id) {
 }
 
 void ParkService::ringback_unanswered(Time now, ParkId id) {
-  Park* p = find(id);
-  if (!p || p->phase != Phase::RingingBack) {
-    ++s_.counters.stale_inputs;
-    return;
-  }
-  s_.timers.cancel(p->timer);
-  p->timer = kNoTimer;
+  Park* p = find_in(id, Phase::RingingBack);
+  if (!p) return;
+  stop_timer(*p);
   ringback_failed(now, std::uint32_t(id & kSlotMask));
 }
 
@@ -205,25 +209,17 @@ void ParkService::leave_orbit(Time now, std::uint32_t slot, Diagnostic no_fallba
 }
 
 void ParkService::fallback_answered(Time, ParkId id) {
-  Park* p = find(id);
-  if (!p || p->phase != Phase::RingingFallback) {
-    ++s_.counters.stale_inputs;
-    return;
-  }
-  s_.timers.cancel(p->timer);
-  p->timer = kNoTimer;
+  Park* p = find_in(id, Phase::RingingFallback);
+  if (!p) return;
+  stop_timer(*p);
   s_.outputs.emplace_back(Connect{p->call, 0, kNoUser, p->fallback_uri, false});
   finish_fallback(std::uint32_t(id & kSlotMask), true);
 }
 
 void ParkService::fallback_unanswered(Time, ParkId id) {
-  Park* p = find(id);
-  if (!p || p->phase != Phase::RingingFallback) {
-    ++s_.counters.stale_inputs;
-    return;
-  }
-  s_.timers.cancel(p->timer);
-  p->timer = kNoTimer;
+  Park* p = find_in(id, Phase::RingingFallback);
+  if (!p) return;
+  stop_timer(*p);
   finish_fallback(std::uint32_t(id & kSlotMask), false);
 }
 
@@ -246,8 +242,7 @@ bool ParkService::party_hung_up(Time now, CallId call) {
   const std::uint32_t slot = it->second;
   Park& p = parks_[slot];
   if (p.phase == Phase::RingingFallback) {
-    s_.timers.cancel(p.timer);
-    p.timer = kNoTimer;
+    stop_timer(p);
     s_.outputs.emplace_back(StopFallback{p.id});
     by_call_.erase(it);
     --fallback_legs_;
@@ -292,8 +287,7 @@ void ParkService::end_displaced(Time now, const std::vector<std::uint32_t>& disp
   for (auto slot : displaced) {
     Park& p = parks_[slot];
     if (p.phase == Phase::RingingBack) s_.outputs.emplace_back(StopRingback{p.id, p.parker});
-    s_.timers.cancel(p.timer);
-    p.timer = kNoTimer;
+    stop_timer(p);
     leave_orbit(now, slot, diag::kRangeRemoved);  // O8: fallback or disconnect, cleanly
   }
 }

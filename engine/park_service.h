@@ -50,6 +50,9 @@ class ParkService {
   };
 
   Park* find(ParkId id);
+  // The park `id` if it is in `phase`; otherwise counts a stale input and returns null.
+  Park* find_in(ParkId id, Phase phase);
+  void stop_timer(Park& p);
   std::uint32_t new_slot();
   void reject(const ParkRequest& r, Diagnostic d);
   void end_park(Time now, std::uint32_t slot, EndReason reason, UserId by);
