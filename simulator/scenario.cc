@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
+#include <utility>
 #include <toml++/toml.h>
 
 #include "deployment_file.h"
@@ -13,10 +15,14 @@ namespace cpark::sim {
 
 namespace fs = std::filesystem;
 
-Traffic* Scenario::find_traffic(std::string_view pool) {
+const Traffic* Scenario::find_traffic(std::string_view pool) const {
   for (auto& t : traffic)
     if (t.pool == pool) return &t;
   return nullptr;
+}
+
+Traffic* Scenario::find_traffic(std::string_view pool) {
+  return const_cast<Traffic*>(std::as_const(*this).find_traffic(pool));
 }
 
 namespace {

@@ -77,6 +77,7 @@ struct Scenario {
   std::vector<SweepParameter> sweep;
 
   Traffic* find_traffic(std::string_view pool);
+  const Traffic* find_traffic(std::string_view pool) const;
 };
 
 // Reads and validates a scenario. Throws cpark::FileError("file:line: key: problem").

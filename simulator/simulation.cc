@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "engine.h"
@@ -104,13 +105,13 @@ class Simulation {
  public:
   Simulation(const Scenario& s, const Deployment& d, std::uint64_t seed, Progress* progress)
       : s_(s), engine_(seed ^ 0x5eed), rng_(seed), progress_(progress) {
-    auto r = engine_.apply_deployment(0, d);
-    (void)r;  // build_deployment validated it
+    if (auto r = engine_.apply_deployment(0, d); !r.ok)
+      throw std::logic_error("simulation: deployment refused by the engine: " + r.error);  // validated before
     pools_.resize(engine_.pool_count());
     for (auto& p : d.pools) {
       PoolId id = *engine_.pool_id(p.name);
       pools_[id].name = p.name;
-      pools_[id].traffic = const_cast<Scenario&>(s).find_traffic(p.name);
+      pools_[id].traffic = s.find_traffic(p.name);
       pools_[id].capacity = engine_.orbit_capacity(id);
     }
     for (auto& u : d.users) {
