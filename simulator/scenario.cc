@@ -301,7 +301,8 @@ std::string resize_orbits(Deployment& d, const std::string& pool, long orbits) {
   for (int part = 0; left > 0; ++part) {
     const long n = std::min<long>(left, kMaxNumbersPerRange);
     OrbitRange r = model;
-    r.name = model.name + (part ? "-" + std::to_string(part + 1) : "");
+    r.name = model.name;
+    if (part) r.name.append("-").append(std::to_string(part + 1));
     OrbitNumber a = model.first, b = model.first;
     a.value = next;
     b.value = next + std::uint32_t(n - 1);
