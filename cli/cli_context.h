@@ -46,6 +46,18 @@ nlohmann::ordered_json to_json(const MusicFile& m);
 // Lync's Format-List look: "Key : value" lines, one blank line between objects.
 std::string format_list(const nlohmann::ordered_json& objects);
 
+// The `get` commands: prints the items whose key is `only` (all of them when `only` is
+// empty); naming one that does not exist is refused with `missing`.
+template <class T, class KeyOf>
+void print_listing(const Context& ctx, const std::vector<T>& items, KeyOf key_of, const std::string& only,
+                   const std::string& missing) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (auto& x : items)
+    if (only.empty() || key_of(x) == only) list.push_back(to_json(x));
+  if (!only.empty() && list.empty()) throw CommandError(kRejected, missing);
+  ctx.print(list, format_list(list));
+}
+
 bool parse_on_off(const std::string& value, const char* option);
 std::vector<std::string> split_list(const std::string& comma_separated);
 

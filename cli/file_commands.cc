@@ -111,10 +111,7 @@ void add_file_commands(CLI::App& app, Context& ctx) {
   {
     auto* cmd = music->add_subcommand("get", "List stored music files");
     cmd->callback([&ctx] {
-      Deployment d = ctx.store().load();
-      nlohmann::ordered_json list = nlohmann::ordered_json::array();
-      for (auto& m : d.music) list.push_back(to_json(m));
-      ctx.print(list, format_list(list));
+      print_listing(ctx, ctx.store().load().music, [](auto& m) { return m.pool; }, "", "");
     });
   }
 

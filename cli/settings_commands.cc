@@ -43,13 +43,8 @@ void add_settings_commands(CLI::App& app, Context& ctx) {
     auto scope = std::make_shared<std::string>();
     cmd->add_option("--scope", *scope, "global, site:NAME or service:POOL");
     cmd->callback([=, &ctx] {
-      Deployment d = ctx.store().load();
-      nlohmann::ordered_json list = nlohmann::ordered_json::array();
-      for (auto& s : d.settings)
-        if (scope->empty() || s.scope == *scope) list.push_back(to_json(s));
-      if (!scope->empty() && list.empty())
-        throw CommandError(kRejected, "no call park settings at scope \"" + *scope + "\" (C5)");
-      ctx.print(list, format_list(list));
+      print_listing(ctx, ctx.store().load().settings, [](auto& s) { return s.scope; }, *scope,
+                    "no call park settings at scope \"" + *scope + "\" (C5)");
     });
   }
   {
@@ -93,12 +88,8 @@ void add_settings_commands(CLI::App& app, Context& ctx) {
     auto name = std::make_shared<std::string>();
     cmd->add_option("name", *name, "Only this policy");
     cmd->callback([=, &ctx] {
-      Deployment d = ctx.store().load();
-      nlohmann::ordered_json list = nlohmann::ordered_json::array();
-      for (auto& p : d.policies)
-        if (name->empty() || p.name == *name) list.push_back(to_json(p));
-      if (!name->empty() && list.empty()) throw CommandError(kRejected, "no voice policy named \"" + *name + "\" (V2)");
-      ctx.print(list, format_list(list));
+      print_listing(ctx, ctx.store().load().policies, [](auto& p) { return p.name; }, *name,
+                    "no voice policy named \"" + *name + "\" (V2)");
     });
   }
   {

@@ -94,12 +94,8 @@ void add_user_commands(CLI::App& app, Context& ctx) {
     auto name = std::make_shared<std::string>();
     cmd->add_option("user", *name, "Only this user");
     cmd->callback([=, &ctx] {
-      Deployment d = ctx.store().load();
-      nlohmann::ordered_json list = nlohmann::ordered_json::array();
-      for (auto& u : d.users)
-        if (name->empty() || u.name == *name) list.push_back(to_json(u));
-      if (!name->empty() && list.empty()) throw CommandError(kRejected, "no user named \"" + *name + "\" (M1)");
-      ctx.print(list, format_list(list));
+      print_listing(ctx, ctx.store().load().users, [](auto& u) { return u.name; }, *name,
+                    "no user named \"" + *name + "\" (M1)");
     });
   }
   {
@@ -188,12 +184,8 @@ void add_user_commands(CLI::App& app, Context& ctx) {
     auto name = std::make_shared<std::string>();
     cmd->add_option("pool", *name, "Only this pool");
     cmd->callback([=, &ctx] {
-      Deployment d = ctx.store().load();
-      nlohmann::ordered_json list = nlohmann::ordered_json::array();
-      for (auto& p : d.pools)
-        if (name->empty() || p.name == *name) list.push_back(to_json(p));
-      if (!name->empty() && list.empty()) throw CommandError(kRejected, "no pool named \"" + *name + "\"");
-      ctx.print(list, format_list(list));
+      print_listing(ctx, ctx.store().load().pools, [](auto& p) { return p.name; }, *name,
+                    "no pool named \"" + *name + "\"");
     });
   }
 }
