@@ -3,7 +3,7 @@
 // 50,000 orbits with 99 % busy. Run: build/bench/cpark_engine_bench --benchmark_repetitions=5
 #include <benchmark/benchmark.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 namespace cpark {
 namespace {

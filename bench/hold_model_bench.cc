@@ -10,8 +10,8 @@
 #include <queue>
 #include <vector>
 
-#include "event_queue.h"
-#include "hold_model.h"
+#include "simulator/event_queue.h"
+#include "bench/hold_model.h"
 
 namespace cpark::bench {
 namespace {

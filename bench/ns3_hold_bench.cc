@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "hold_model.h"
+#include "bench/hold_model.h"
 
 namespace cpark::bench {
 namespace {

@@ -3,8 +3,8 @@
 // replication on one core. Run: build/bench/cpark_simulation_bench
 #include <benchmark/benchmark.h>
 
-#include "runner.h"
-#include "simulation.h"
+#include "simulator/runner.h"
+#include "simulator/simulation.h"
 
 namespace cpark::sim {
 namespace {

@@ -6,8 +6,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "deployment.h"
-#include "store.h"
+#include "engine/deployment.h"
+#include "store/store.h"
 
 namespace cpark::cli {
 

@@ -2,7 +2,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
-#include "cli_context.h"
+#include "cli/cli_context.h"
 
 namespace cpark::cli {
 

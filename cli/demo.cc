@@ -1,10 +1,10 @@
-#include "demo.h"
+#include "cli/demo.h"
 
 #include <iostream>
 #include <toml++/toml.h>
 
-#include "deployment_file.h"
-#include "engine.h"
+#include "config/deployment_file.h"
+#include "engine/engine.h"
 
 namespace cpark::cli {
 

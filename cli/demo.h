@@ -4,7 +4,7 @@
 #pragma once
 #include <string>
 
-#include "cli_context.h"
+#include "cli/cli_context.h"
 
 namespace cpark::cli {
 

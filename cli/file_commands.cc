@@ -5,11 +5,11 @@
 #include <iostream>
 #include <toml++/toml.h>
 
-#include "commands.h"
-#include "demo.h"
-#include "deployment_file.h"
-#include "music_file.h"
-#include "normalization.h"
+#include "cli/commands.h"
+#include "cli/demo.h"
+#include "config/deployment_file.h"
+#include "store/music_file.h"
+#include "cli/normalization.h"
 
 namespace cpark::cli {
 

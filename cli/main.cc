@@ -1,7 +1,7 @@
 // `cpark`: the administrator's command line (M2), mirroring the Lync cmdlets and SEFAUtil.
 #include <iostream>
 
-#include "commands.h"
+#include "cli/commands.h"
 
 int main(int argc, char** argv) {
   using namespace cpark::cli;

@@ -2,7 +2,7 @@
 // cmdlets, for CallPark and GroupPickup ranges alike (Lync hid the latter; we do not).
 #include <iostream>
 
-#include "commands.h"
+#include "cli/commands.h"
 
 namespace cpark::cli {
 

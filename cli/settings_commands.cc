@@ -2,7 +2,7 @@
 // `cpark policy set|get|remove` (voice policies, V1-V2).
 #include <iostream>
 
-#include "commands.h"
+#include "cli/commands.h"
 
 namespace cpark::cli {
 

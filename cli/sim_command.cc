@@ -6,10 +6,10 @@
 #include <iostream>
 #include <thread>
 
-#include "commands.h"
-#include "deployment_file.h"
-#include "report.h"
-#include "runner.h"
+#include "cli/commands.h"
+#include "config/deployment_file.h"
+#include "simulator/report.h"
+#include "simulator/runner.h"
 
 namespace cpark::cli {
 

@@ -3,7 +3,7 @@
 // feature switch of G7 and the orbit choice policy of O9).
 #include <iostream>
 
-#include "commands.h"
+#include "cli/commands.h"
 
 namespace cpark::cli {
 

@@ -1,4 +1,4 @@
-#include "deployment.h"
+#include "engine/deployment.h"
 
 #include <algorithm>
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "orbit_range.h"
+#include "engine/orbit_range.h"
 
 namespace cpark {
 

@@ -1,4 +1,4 @@
-#include "deployment_rules.h"
+#include "engine/deployment_rules.h"
 
 #include <map>
 #include <set>

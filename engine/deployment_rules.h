@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "deployment.h"
+#include "engine/deployment.h"
 
 namespace cpark {
 

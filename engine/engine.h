@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "deployment_rules.h"
-#include "engine_state.h"
-#include "events.h"
-#include "park_service.h"
-#include "pickup_service.h"
+#include "engine/deployment_rules.h"
+#include "engine/detail/engine_state.h"
+#include "engine/events.h"
+#include "engine/detail/park_service.h"
+#include "engine/detail/pickup_service.h"
 
 namespace cpark {
 

@@ -8,9 +8,9 @@
 #include <string_view>
 #include <variant>
 
-#include "diagnostic.h"
-#include "orbit_number.h"
-#include "engine_time.h"
+#include "engine/diagnostic.h"
+#include "engine/orbit_number.h"
+#include "engine/time.h"
 
 namespace cpark {
 

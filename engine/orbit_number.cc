@@ -1,5 +1,5 @@
 // Rule O2: ([*#]?[1-9][0-9]{0,7})|([1-9][0-9]{0,8}).
-#include "orbit_number.h"
+#include "engine/orbit_number.h"
 
 namespace cpark {
 

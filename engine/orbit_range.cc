@@ -1,4 +1,4 @@
-#include "orbit_range.h"
+#include "engine/orbit_range.h"
 
 namespace cpark {
 

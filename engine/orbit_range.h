@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "orbit_number.h"
+#include "engine/orbit_number.h"
 
 namespace cpark {
 

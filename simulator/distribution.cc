@@ -1,4 +1,4 @@
-#include "distribution.h"
+#include "simulator/distribution.h"
 
 #include <algorithm>
 #include <cmath>

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "random.h"
+#include "engine/detail/random.h"
 
 namespace cpark::sim {
 

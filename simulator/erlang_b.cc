@@ -1,4 +1,4 @@
-#include "erlang_b.h"
+#include "simulator/erlang_b.h"
 
 namespace cpark::sim {
 

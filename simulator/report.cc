@@ -1,4 +1,4 @@
-#include "report.h"
+#include "simulator/report.h"
 
 #include <cmath>
 #include <filesystem>
@@ -6,7 +6,7 @@
 #include <iomanip>
 #include <sstream>
 
-#include "erlang_b.h"
+#include "simulator/erlang_b.h"
 
 namespace cpark::sim {
 

@@ -5,7 +5,7 @@
 #include <ostream>
 #include <string>
 
-#include "runner.h"
+#include "simulator/runner.h"
 
 namespace cpark::sim {
 

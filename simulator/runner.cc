@@ -1,4 +1,4 @@
-#include "runner.h"
+#include "simulator/runner.h"
 
 #include <algorithm>
 #include <atomic>
@@ -6,8 +6,8 @@
 #include <cmath>
 #include <thread>
 
-#include "deployment_file.h"
-#include "erlang_b.h"
+#include "config/deployment_file.h"
+#include "simulator/erlang_b.h"
 
 namespace cpark::sim {
 

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "replication_result.h"
-#include "scenario.h"
-#include "simulation.h"
-#include "statistics.h"
+#include "simulator/replication_result.h"
+#include "simulator/scenario.h"
+#include "simulator/simulation.h"
+#include "simulator/statistics.h"
 
 namespace cpark::sim {
 

@@ -1,4 +1,4 @@
-#include "scenario.h"
+#include "simulator/scenario.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -8,8 +8,8 @@
 #include <utility>
 #include <toml++/toml.h>
 
-#include "deployment_file.h"
-#include "deployment_rules.h"
+#include "config/deployment_file.h"
+#include "engine/deployment_rules.h"
 
 namespace cpark::sim {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "deployment.h"
-#include "distribution.h"
+#include "engine/deployment.h"
+#include "simulator/distribution.h"
 
 namespace cpark::sim {
 

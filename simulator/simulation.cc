@@ -1,12 +1,12 @@
-#include "simulation.h"
+#include "simulator/simulation.h"
 
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <unordered_map>
 
-#include "engine.h"
-#include "event_queue.h"
+#include "engine/engine.h"
+#include "simulator/event_queue.h"
 
 namespace cpark::sim {
 

@@ -6,8 +6,8 @@
 #include <atomic>
 #include <cstdint>
 
-#include "replication_result.h"
-#include "scenario.h"
+#include "simulator/replication_result.h"
+#include "simulator/scenario.h"
 
 namespace cpark::sim {
 

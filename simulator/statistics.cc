@@ -1,4 +1,4 @@
-#include "statistics.h"
+#include "simulator/statistics.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "music_file.h"
+#include "store/music_file.h"
 
 #include <fstream>
 #include <iterator>

@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "deployment.h"
-#include "deployment_rules.h"
+#include "engine/deployment.h"
+#include "engine/deployment_rules.h"
 
 struct sqlite3;
 

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "deployment_file.h"
+#include "config/deployment_file.h"
 
 namespace cpark {
 namespace {

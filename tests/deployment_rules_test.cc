@@ -1,8 +1,8 @@
 // Whole-deployment rules: O1, O4, O5 (per pool), O6, C1-C6, V1-V2, G2, G7.
 #include <gtest/gtest.h>
 
-#include "deployment_rules.h"
-#include "engine_fixture.h"
+#include "engine/deployment_rules.h"
+#include "tests/engine_fixture.h"
 
 namespace cpark {
 namespace {

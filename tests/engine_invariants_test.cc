@@ -10,7 +10,7 @@
 #include <random>
 #include <set>
 
-#include "engine_fixture.h"
+#include "tests/engine_fixture.h"
 
 namespace cpark {
 namespace {

@@ -5,7 +5,7 @@
 #include <map>
 #include <random>
 
-#include "event_queue.h"
+#include "simulator/event_queue.h"
 
 namespace cpark::sim {
 namespace {

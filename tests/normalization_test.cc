@@ -1,7 +1,7 @@
 // M3: normalization rules that would rewrite orbit or group numbers.
 #include <gtest/gtest.h>
 
-#include "normalization.h"
+#include "cli/normalization.h"
 
 namespace cpark {
 namespace {

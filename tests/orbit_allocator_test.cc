@@ -3,8 +3,8 @@
 
 #include <set>
 
-#include "deployment_rules.h"
-#include "orbit_allocator.h"
+#include "engine/deployment_rules.h"
+#include "engine/detail/orbit_allocator.h"
 
 namespace cpark {
 namespace {

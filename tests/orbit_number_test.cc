@@ -1,7 +1,7 @@
 // O2 number syntax and O3/O5 range rules, one test per rule.
 #include <gtest/gtest.h>
 
-#include "orbit_range.h"
+#include "engine/orbit_range.h"
 
 namespace cpark {
 namespace {

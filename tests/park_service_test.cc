@@ -1,5 +1,5 @@
 // The park lifecycle through the engine: P1-P9, O7/O8 at runtime, O10, C1-C4, V1.
-#include "engine_fixture.h"
+#include "tests/engine_fixture.h"
 
 namespace cpark {
 namespace {

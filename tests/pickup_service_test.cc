@@ -1,5 +1,5 @@
 // Group call pickup through the engine: G1-G9.
-#include "engine_fixture.h"
+#include "tests/engine_fixture.h"
 
 namespace cpark {
 namespace {

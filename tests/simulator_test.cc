@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "deployment_file.h"
-#include "erlang_b.h"
-#include "report.h"
-#include "runner.h"
+#include "config/deployment_file.h"
+#include "simulator/erlang_b.h"
+#include "simulator/report.h"
+#include "simulator/runner.h"
 
 namespace cpark::sim {
 namespace {

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "deployment_file.h"
-#include "engine_fixture.h"
-#include "store.h"
+#include "config/deployment_file.h"
+#include "tests/engine_fixture.h"
+#include "store/store.h"
 
 namespace cpark {
 namespace {

@@ -1,4 +1,4 @@
-#include "orbit_allocator.h"
+#include "engine/detail/orbit_allocator.h"
 
 #include <algorithm>
 #include <bit>

@@ -1,4 +1,4 @@
-#include "normalization.h"
+#include "cli/normalization.h"
 
 #include <regex>
 

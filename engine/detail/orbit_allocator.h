@@ -7,8 +7,8 @@
 #include <optional>
 #include <vector>
 
-#include "deployment.h"
-#include "random.h"
+#include "engine/deployment.h"
+#include "engine/detail/random.h"
 
 namespace cpark {
 

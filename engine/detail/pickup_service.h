@@ -6,7 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine_state.h"
+#include "engine/detail/engine_state.h"
 
 namespace cpark {
 

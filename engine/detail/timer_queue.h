@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "engine_time.h"
+#include "engine/time.h"
 
 namespace cpark {
 

@@ -1,4 +1,4 @@
-#include "timer_queue.h"
+#include "engine/detail/timer_queue.h"
 
 namespace cpark {
 

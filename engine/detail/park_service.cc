@@ -1,4 +1,4 @@
-#include "park_service.h"
+#include "engine/detail/park_service.h"
 
 namespace cpark {
 

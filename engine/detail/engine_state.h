@@ -7,11 +7,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "deployment.h"
-#include "events.h"
-#include "orbit_allocator.h"
-#include "random.h"
-#include "timer_queue.h"
+#include "engine/deployment.h"
+#include "engine/events.h"
+#include "engine/detail/orbit_allocator.h"
+#include "engine/detail/random.h"
+#include "engine/detail/timer_queue.h"
 
 namespace cpark {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "deployment.h"
+#include "engine/deployment.h"
 
 namespace toml { inline namespace v3 { class table; class node; } }
 

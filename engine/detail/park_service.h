@@ -3,7 +3,7 @@
 #pragma once
 #include <vector>
 
-#include "engine_state.h"
+#include "engine/detail/engine_state.h"
 
 namespace cpark {
 

@@ -1,4 +1,4 @@
-#include "pickup_service.h"
+#include "engine/detail/pickup_service.h"
 
 #include <algorithm>
 

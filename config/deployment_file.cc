@@ -1,4 +1,4 @@
-#include "deployment_file.h"
+#include "config/deployment_file.h"
 
 #include <filesystem>
 #include <fstream>
