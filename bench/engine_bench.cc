@@ -3,10 +3,22 @@
 // 50,000 orbits with 99 % busy. Run: build/bench/cpark_engine_bench --benchmark_repetitions=5
 #include <benchmark/benchmark.h>
 
+#include "common/random.h"
 #include "engine/engine.h"
 
 namespace cpark {
 namespace {
+
+// The orbit and park id of the OrbitAssigned among the outputs; drains the rest.
+std::pair<OrbitNumber, ParkId> assigned(Engine& e) {
+  std::pair<OrbitNumber, ParkId> out{};
+  while (auto o = e.poll_output())
+    if (auto* a = std::get_if<OrbitAssigned>(&*o)) out = {a->orbit, a->park};
+  return out;
+}
+void drain(Engine& e) {
+  while (e.poll_output()) {}
+}
 
 OrbitRange range(std::string name, std::string a, std::string b, RangeType t, std::string pool) {
   OrbitRange r;
@@ -38,19 +50,19 @@ Deployment bench_deployment(int callpark_ranges, int users) {
 
 void BM_ParkRetrievePair(benchmark::State& state) {
   Engine e(1);
-  if (!e.apply_deployment(0, bench_deployment(1, 2)).ok) {
+  if (!e.apply_deployment(Time{0}, bench_deployment(1, 2)).ok()) {
     state.SkipWithError("deployment rejected");
     return;
   }
   const UserId parker = *e.user_id("user0"), retriever = *e.user_id("user1");
   const PoolId pool = *e.pool_id("pool1");
   CallId call = 1;
-  Time now = 0;
+  Time now{0};
   for (auto _ : state) {
     e.park(now, {call, parker, std::nullopt});
-    const auto& assigned = std::get<OrbitAssigned>(e.outputs().front());
-    e.retrieve(now, {call + 1, Caller{retriever}, pool, assigned.orbit, assigned.park});
-    e.clear_outputs();
+    const auto [orbit, park] = assigned(e);
+    e.retrieve(now, {call + 1, Caller{retriever}, pool, orbit, park});
+    drain(e);
     call += 2;
     ++now;
   }
@@ -63,7 +75,7 @@ BENCHMARK(BM_ParkRetrievePair);
 void BM_PickupLongestRinging(benchmark::State& state) {
   const int ringing = int(state.range(0));
   Engine e(1);
-  if (!e.apply_deployment(0, bench_deployment(1, 100)).ok) {
+  if (!e.apply_deployment(Time{0}, bench_deployment(1, 100)).ok()) {
     state.SkipWithError("deployment rejected");
     return;
   }
@@ -71,12 +83,13 @@ void BM_PickupLongestRinging(benchmark::State& state) {
   const UserId picker = *e.user_id("user0");
   const auto group = *parse_orbit_number("#7100");
   CallId call = 1;
-  Time now = 0;
+  Time now{0};
   for (int i = 0; i < ringing; ++i, ++call) e.handle(now, CallRinging{call, UserId(i % 100), "", ""});
+  drain(e);
   for (auto _ : state) {
     e.pickup(now, {1'000'000'000 + call, Caller{picker}, pool, group});
     e.handle(now, CallRinging{call, UserId(call % 100), "", ""});
-    e.clear_outputs();
+    drain(e);
     ++call;
   }
   if (e.ringing_calls() != std::size_t(ringing)) state.SkipWithError("ringing count drifted");
@@ -90,7 +103,7 @@ void BM_OrbitAllocation99PercentBusy(benchmark::State& state) {
   Deployment d = bench_deployment(5, 2);
   d.pools[0].orbit_choice = choice;
   Engine e(1);
-  if (!e.apply_deployment(0, d).ok) {
+  if (!e.apply_deployment(Time{0}, d).ok()) {
     state.SkipWithError("deployment rejected");
     return;
   }
@@ -99,21 +112,17 @@ void BM_OrbitAllocation99PercentBusy(benchmark::State& state) {
   std::vector<std::pair<OrbitNumber, ParkId>> parked;
   CallId call = 1;
   for (int i = 0; i < 49'500; ++i, ++call) {
-    e.park(0, {call, parker, std::nullopt});
-    auto& a = std::get<OrbitAssigned>(e.outputs().front());
-    parked.emplace_back(a.orbit, a.park);
-    e.clear_outputs();
+    e.park(Time{0}, {call, parker, std::nullopt});
+    parked.push_back(assigned(e));
   }
   Random pick(7);
   for (auto _ : state) {
-    e.park(0, {call, parker, std::nullopt});
-    auto& a = std::get<OrbitAssigned>(e.outputs().front());
+    e.park(Time{0}, {call, parker, std::nullopt});
     const std::uint32_t victim = pick.below(std::uint32_t(parked.size()));
     auto old = parked[victim];
-    parked[victim] = {a.orbit, a.park};
-    e.clear_outputs();
-    e.retrieve(0, {call + 1, Caller{retriever}, pool, old.first, old.second});
-    e.clear_outputs();
+    parked[victim] = assigned(e);
+    e.retrieve(Time{0}, {call + 1, Caller{retriever}, pool, old.first, old.second});
+    drain(e);
     call += 2;
   }
   state.SetLabel(to_string(choice));

@@ -15,10 +15,10 @@ void BM_LyncUserModel_MillionParks(benchmark::State& state) {
   s.run.warmup = 0;
   s.run.duration = 1'000'000.0 / parks_per_hour * 3600.0;  // 1,000,000 parks expected
   s.run.replications = 1;
-  const Deployment d = build_deployment(s);
+  const auto book = make_phone_book(s, build_deployment(s));
   double parks = 0, events = 0;
   for (auto _ : state) {
-    ReplicationResult r = run_replication(s, d, 1, nullptr);
+    ReplicationResult r = run_replication(s, *book, PointId{}, 0, nullptr);
     parks = r.figures.at("parks");
     events = double(r.events);
   }

@@ -3,12 +3,14 @@
 #include <iostream>
 #include <sstream>
 
+#include "engine/user_fields.h"
+
 namespace cpark::cli {
 
 void Context::change(const Store::Change& c, const std::string& done_message) {
-  Store::Result r = store().update(c);
-  if (!r.ok) throw CommandError(kRejected, r.error);  // one line: the rule, no warnings
-  for (auto& w : r.warnings) std::cerr << "cpark: warning: " << w << "\n";
+  Result<Warnings> r = store().update(c);
+  if (!r) throw CommandError(kRejected, r.message());  // one line: the rule, no warnings
+  for (auto& w : *r) std::cerr << "cpark: warning: " << w << "\n";
   if (!json) std::cout << done_message << "\n";
   else std::cout << nlohmann::ordered_json{{"ok", true}, {"message", done_message}}.dump() << "\n";
 }
@@ -23,8 +25,9 @@ nlohmann::ordered_json to_json(const Pool& p) {
           {"orbit_choice", to_string(p.orbit_choice)}};
 }
 nlohmann::ordered_json to_json(const OrbitRange& r) {
+  auto bounds = validate_range(r);  // the store holds only valid ranges
   return {{"name", r.name}, {"start", r.start}, {"end", r.end}, {"service", r.pool},
-          {"type", to_string(r.type)}, {"size", r.size()}};
+          {"type", to_string(r.type)}, {"size", bounds ? bounds->size() : 0}};
 }
 nlohmann::ordered_json to_json(const CallParkSettings& s) {
   return {{"scope", s.scope}, {"timeout", s.timeout_seconds}, {"max_attempts", s.max_attempts},
@@ -32,12 +35,9 @@ nlohmann::ordered_json to_json(const CallParkSettings& s) {
 }
 nlohmann::ordered_json to_json(const VoicePolicy& p) { return {{"name", p.name}, {"call_park", p.enable_call_park}}; }
 nlohmann::ordered_json to_json(const User& u) {
-  return {{"name", u.name}, {"extension", u.extension}, {"line", u.line}, {"policy", u.policy},
-          {"pool", u.pool}, {"pickup_group", u.pickup_group}, {"private_line", u.private_line},
-          {"friends_family", u.friends_family}, {"delegates", u.delegates},
-          {"team_members", u.team_members}, {"simultaneous_ring", u.simultaneous_ring},
-          {"ring_timeout", u.ring_timeout_seconds}, {"no_answer_target", u.no_answer_target},
-          {"homed_online", u.homed_online}};
+  nlohmann::ordered_json j;
+  for_each_user_field([&](const UserField& f, auto member) { j[f.key] = u.*member; });
+  return j;
 }
 nlohmann::ordered_json to_json(const MusicFile& m) {
   return {{"service", m.pool}, {"file", m.file_name}, {"checksum", m.checksum}, {"size_bytes", m.size_bytes}};

@@ -11,7 +11,11 @@
 
 namespace cpark::cli {
 
-enum ExitCode { kOk = 0, kRejected = 1, kUsage = 2, kStoreFailure = 3, kInterrupted = 130 };
+// What `cpark` exits with (docs/cli.md):
+//   0 done; 1 refused: a rule is broken or a file the user wrote is wrong (the message
+//   names the value, or the file, line and key); 2 usage; 3 the store or an output file
+//   cannot be read or written; 4 internal failure (out of memory, a bug); 130 Ctrl-C.
+enum ExitCode { kOk = 0, kRejected = 1, kUsage = 2, kIoFailure = 3, kInternal = 4, kInterrupted = 130 };
 
 // A command that cannot go ahead: printed as one line `cpark: error: …`.
 struct CommandError : std::runtime_error {

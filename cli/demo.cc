@@ -58,16 +58,16 @@ pool = "pool1.contoso.com"
 namespace {
 
 void show(Engine& e, Time now, const char* what) {
-  std::cout << "  t=" << now / 1000 << "s  " << what << "\n";
-  for (auto& o : e.take_outputs()) std::cout << "           -> " << to_string(o) << "\n";
+  std::cout << "  t=" << std::chrono::duration_cast<std::chrono::seconds>(now).count() << "s  " << what << "\n";
+  while (auto o = e.poll_output()) std::cout << "           -> " << to_string(*o) << "\n";
 }
 
 }  // namespace
 
 int run_demo(Context& ctx) {
-  DeploymentFile file = read_deployment(toml::parse(kDemoDeploymentToml), "<demo>");
+  DeploymentFile file = read_deployment(parse_toml(kDemoDeploymentToml, "<demo>"), TomlReader("<demo>"));
   auto r = ctx.store().replace(file.deployment, {});
-  if (!r.ok) throw CommandError(kRejected, r.error);
+  if (!r) throw CommandError(kRejected, r.message());
   Deployment d = ctx.store().load();
   std::cout << "Demo deployment written to " << ctx.store_path << "\n\n";
   nlohmann::ordered_json ranges = nlohmann::ordered_json::array(), users = nlohmann::ordered_json::array();
@@ -77,14 +77,14 @@ int run_demo(Context& ctx) {
   std::cout << "Call park settings (cpark cps get):\n" << format_list(nlohmann::ordered_json::array({to_json(d.effective_settings("pool1.contoso.com"))})) << "\n";
 
   Engine e(1);
-  auto applied = e.apply_deployment(0, d);
-  if (!applied.ok) throw CommandError(kRejected, applied.error);
+  auto applied = e.apply_deployment(Time{0}, d);
+  if (!applied) throw CommandError(kRejected, applied.message());
   const UserId alice = *e.user_id("alice@contoso.com"), bob = *e.user_id("bob@contoso.com"),
                carol = *e.user_id("carol@contoso.com");
   const PoolId pool = *e.pool_id("pool1.contoso.com");
   std::cout << "Engine walkthrough (same engine the simulator and server drive):\n";
   e.park(seconds(0), {101, alice, std::nullopt});
-  show(e, 0, "alice parks call 101");
+  show(e, seconds(0), "alice parks call 101");
   e.retrieve(seconds(20), {201, Caller{carol}, pool, *parse_orbit_number("*7000"), 0});
   show(e, seconds(20), "carol dials *7000");
   e.park(seconds(30), {102, alice, std::nullopt});

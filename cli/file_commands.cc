@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <toml++/toml.h>
 
 #include "cli/commands.h"
@@ -34,8 +35,12 @@ std::vector<std::string> csv_fields(const std::string& line) {
 std::vector<NormalizationRule> read_rules(const std::string& path) {
   std::vector<NormalizationRule> rules;
   if (std::filesystem::path(path).extension() == ".csv") {
-    std::ifstream f(path);
-    if (!f) throw CommandError(kRejected, path + ": cannot be read (M3)");
+    std::istringstream f;
+    try {
+      f.str(read_text_file(path));
+    } catch (const FileError& e) {
+      throw CommandError(kRejected, std::string(e.what()) + " (M3)");
+    }
     std::string line;
     std::vector<std::string> header;
     int name_col = -1, pattern_col = -1, translation_col = -1, line_no = 0;
@@ -61,27 +66,16 @@ std::vector<NormalizationRule> read_rules(const std::string& path) {
     }
     return rules;
   }
-  toml::table root;
   try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    throw CommandError(kRejected, path + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
-  }
-  try {
-    only_keys(path, root, {"rules"}, "a normalization rules file");
-    auto* arr = root["rules"].as_array();
-    if (!arr || !arr->is_array_of_tables()) throw FileError(path + ":1: rules: expected [[rules]] tables with pattern and translation");
-    int i = 0;
-    for (auto& n : *arr) {
-      auto& t = *n.as_table();
-      const std::string ctx = "rules[" + std::to_string(i++) + "]";
-      only_keys(path, t, {"name", "pattern", "translation"}, ctx);
-      auto pattern = t["pattern"].value<std::string>();
-      auto translation = t["translation"].value<std::string>();
-      if (!pattern) fail_at(path, t, "pattern", "missing or not a string in " + ctx);
-      if (!translation) fail_at(path, t, "translation", "missing or not a string in " + ctx);
-      rules.push_back({t["name"].value_or(ctx), *pattern, *translation});
-    }
+    const TomlReader r(path);
+    const toml::table root = parse_toml_file(path);
+    r.only_keys(root, {"rules"}, "a normalization rules file");
+    if (!root.get("rules")) throw FileError(path + ":1: rules: expected [[rules]] tables with pattern and translation");
+    r.each(root, "rules", [&](const toml::table& t, const std::string& ctx) {
+      r.only_keys(t, {"name", "pattern", "translation"}, ctx);
+      rules.push_back({r.str(t, "name", ctx, false, ctx), r.str(t, "pattern", ctx, true),
+                       r.str(t, "translation", ctx, true)});
+    });
   } catch (const FileError& e) {
     throw CommandError(kRejected, e.what());
   }
@@ -99,11 +93,10 @@ void add_file_commands(CLI::App& app, Context& ctx) {
     cmd->add_option("--service", *pool, "Pool whose Call Park service plays it")->required();
     cmd->add_option("file", *file, "Audio file")->required();
     cmd->callback([=, &ctx] {
-      std::string error;
-      auto bytes = read_music_file(*file, error);
-      if (!bytes) throw CommandError(kRejected, error);
+      auto bytes = read_music_file(*file);
+      if (!bytes) throw CommandError(kRejected, bytes.message());
       auto r = ctx.store().set_music(*pool, std::filesystem::path(*file).filename().string(), *bytes);
-      if (!r.ok) throw CommandError(kRejected, r.error);
+      if (!r) throw CommandError(kRejected, r.message());
       ctx.print({{"ok", true}, {"service", *pool}, {"size_bytes", bytes->size()}},
                 "music for \"" + *pool + "\" stored (" + std::to_string(bytes->size()) + " bytes)\n");
     });
@@ -128,14 +121,13 @@ void add_file_commands(CLI::App& app, Context& ctx) {
       }
       std::vector<MusicBytes> bytes;
       for (auto& m : df.music) {
-        std::string error;
-        auto b = read_music_file(m.path, error);
-        if (!b) throw CommandError(kRejected, *file + ": " + error);
+        auto b = read_music_file(m.path);
+        if (!b) throw CommandError(kRejected, *file + ": " + b.message());
         bytes.push_back({m.pool, std::filesystem::path(m.path).filename().string(), *b});
       }
       auto r = ctx.store().replace(df.deployment, bytes);
-      if (!r.ok) throw CommandError(kRejected, *file + ": " + r.error);
-      for (auto& w : r.warnings) std::cerr << "cpark: warning: " << w << "\n";
+      if (!r) throw CommandError(kRejected, *file + ": " + r.message());
+      for (auto& w : *r) std::cerr << "cpark: warning: " << w << "\n";
       const auto& d = df.deployment;
       ctx.print({{"ok", true}, {"ranges", d.ranges.size()}, {"users", d.users.size()}},
                 "imported " + std::to_string(d.pools.size()) + " pool(s), " + std::to_string(d.ranges.size()) +
@@ -153,7 +145,7 @@ void add_file_commands(CLI::App& app, Context& ctx) {
       try {
         write_deployment_file(*file, d, bytes);
       } catch (const FileError& e) {
-        throw CommandError(kRejected, e.what());
+        throw CommandError(kIoFailure, e.what());
       }
       ctx.print({{"ok", true}, {"file", *file}}, "exported to " + *file + "\n");
     });
@@ -166,8 +158,10 @@ void add_file_commands(CLI::App& app, Context& ctx) {
     cmd->add_option("rules_file", *file, "TOML ([[rules]] name/pattern/translation) or Lync Export-Csv file")->required();
     cmd->callback([=, &ctx] {
       auto rules = read_rules(*file);
-      Deployment d = ctx.store().load();
-      NormalizationReport rep = check_normalization(rules, d.ranges);
+      auto validated = ctx.store().load_validated();
+      if (!validated) throw CommandError(kRejected, "the store's deployment breaks a rule: " + validated.message());
+      const Deployment& d = (*validated)->data();
+      NormalizationReport rep = check_normalization(rules, **validated);
       nlohmann::ordered_json j{{"findings", nlohmann::ordered_json::array()}, {"errors", rep.errors}};
       std::string human;
       for (auto& e : rep.errors) human += "error: " + e + "\n";

@@ -2,6 +2,8 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "config/toml_reader.h"
+#include "simulator/runner.h"
 
 int main(int argc, char** argv) {
   using namespace cpark::cli;
@@ -32,10 +34,19 @@ int main(int argc, char** argv) {
     return e.code;
   } catch (const cpark::StoreError& e) {
     std::cerr << "cpark: error: " << e.what() << "\n";
-    return kStoreFailure;
-  } catch (const std::exception& e) {
+    return kIoFailure;
+  } catch (const cpark::FileError& e) {  // a file the user wrote: it says file:line: key
     std::cerr << "cpark: error: " << e.what() << "\n";
-    return kStoreFailure;
+    return kRejected;
+  } catch (const cpark::sim::SimulationError& e) {
+    std::cerr << "cpark: error: " << e.what() << "\n";
+    return kInternal;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "cpark: error: out of memory\n";
+    return kInternal;
+  } catch (const std::exception& e) {
+    std::cerr << "cpark: internal error: " << e.what() << " (please report it)\n";
+    return kInternal;
   }
   return kOk;
 }

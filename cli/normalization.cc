@@ -4,7 +4,7 @@
 
 namespace cpark {
 
-std::string protecting_pattern(const OrbitRange& r) {
+std::string protecting_pattern(const RangeBounds& r) {
   const std::string a = r.first.to_string(), b = r.last.to_string();
   std::size_t common = 0;
   while (common < a.size() && a[common] == b[common]) ++common;
@@ -19,8 +19,7 @@ std::string protecting_pattern(const OrbitRange& r) {
   return p + ")$";
 }
 
-NormalizationReport check_normalization(const std::vector<NormalizationRule>& rules,
-                                        const std::vector<OrbitRange>& ranges) {
+NormalizationReport check_normalization(const std::vector<NormalizationRule>& rules, const ValidatedDeployment& d) {
   NormalizationReport report;
   std::vector<std::regex> compiled;
   compiled.reserve(rules.size());
@@ -33,7 +32,9 @@ NormalizationReport check_normalization(const std::vector<NormalizationRule>& ru
       compiled.emplace_back("$^");  // matches nothing, keeps indices aligned
     }
   }
-  for (auto& range : ranges) {
+  for (std::uint32_t r = 0; r < d.data().ranges.size(); ++r) {
+    const RangeBounds& range = d.bounds(r);
+    const std::string& name = d.range(r).name;
     // first offending rule -> finding, in rule order
     std::vector<std::size_t> finding_of(rules.size(), SIZE_MAX);
     for (std::uint32_t v = range.first.value; v <= range.last.value; ++v) {
@@ -47,7 +48,7 @@ NormalizationReport check_normalization(const std::vector<NormalizationRule>& ru
         if (out != number) {
           if (finding_of[i] == SIZE_MAX) {
             finding_of[i] = report.findings.size();
-            report.findings.push_back({range.name, rules[i].name, number, out, 0,
+            report.findings.push_back({name, rules[i].name, number, out, 0,
                                        protecting_pattern(range), "$1"});
           }
           ++report.findings[finding_of[i]].numbers_affected;

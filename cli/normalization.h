@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/orbit_range.h"
+#include "engine/validated_deployment.h"
 
 namespace cpark {
 
@@ -32,12 +33,11 @@ struct NormalizationReport {
   std::vector<std::string> errors;  // rules whose pattern does not compile
 };
 
-// The ranges must be validated (parsed bounds filled).
-NormalizationReport check_normalization(const std::vector<NormalizationRule>& rules,
-                                        const std::vector<OrbitRange>& ranges);
+// Checks every orbit and group number of `d`'s ranges.
+NormalizationReport check_normalization(const std::vector<NormalizationRule>& rules, const ValidatedDeployment& d);
 
 // A pattern matching every number of `r` (and possibly neighbours of the same length),
 // e.g. 7000-7999 -> ^(7\d{3})$ and *100-*199 -> ^(\*1\d{2})$.
-std::string protecting_pattern(const OrbitRange& r);
+std::string protecting_pattern(const RangeBounds& r);
 
 }  // namespace cpark

@@ -17,13 +17,16 @@ RangeType parse_type(const std::string& s) {
 // Pickup members whose group number lies in `r` (a GroupPickup range "in use", O7/O8).
 std::vector<User*> members_in(Deployment& d, const OrbitRange& r) {
   std::vector<User*> out;
+  auto bounds = validate_range(r);
+  if (!bounds) return out;
   for (auto& u : d.users)
-    if (auto g = parse_orbit_number(u.pickup_group); g && r.contains(*g)) out.push_back(&u);
+    if (auto g = parse_orbit_number(u.pickup_group); g && bounds->contains(*g)) out.push_back(&u);
   return out;
 }
 
-std::string validated(OrbitRange& r) {
-  return validate_range(r);
+Status validated(const OrbitRange& r) {
+  if (auto b = validate_range(r); !b) return b.error();
+  return {};
 }
 
 }  // namespace
@@ -43,9 +46,9 @@ void add_orbit_commands(CLI::App& app, Context& ctx) {
     cmd->add_option("--type", *type, "CallPark (default) or GroupPickup");
     cmd->callback([&ctx, r, type] {
       r->type = parse_type(*type);
-      ctx.change([&](Deployment& d) -> std::string {
-        if (d.find_range(r->name)) return "range \"" + r->name + "\" already exists (O1: names are unique)";
-        if (auto e = validated(*r); !e.empty()) return e;
+      ctx.change([&](Deployment& d) -> Status {
+        if (d.find_range(r->name)) return fail("range \"" + r->name + "\" already exists (O1: names are unique)");
+        if (auto e = validated(*r); !e) return e;
         d.ensure_pool(r->pool);
         d.ranges.push_back(*r);
         return {};
@@ -65,14 +68,14 @@ void add_orbit_commands(CLI::App& app, Context& ctx) {
     cmd->callback([=, &ctx] {
       if (!o_start->count() && !o_end->count() && !o_pool->count() && !o_type->count())
         throw CommandError(kUsage, "orbit set: give at least one of --start, --end, --service, --type");
-      ctx.change([&](Deployment& d) -> std::string {
+      ctx.change([&](Deployment& d) -> Status {
         OrbitRange* r = d.find_range(*name);
-        if (!r) return "no range named \"" + *name + "\" (O1)";
+        if (!r) return fail("no range named \"" + *name + "\" (O1)");
         if (o_type->count()) {
           RangeType t = parse_type(*type);
           if (t != r->type && !members_in(d, *r).empty())
-            return r->describe() + " is in use by pickup group members; its type can change only "
-                   "while none of its numbers is in use (O7)";
+            return fail(r->describe() + " is in use by pickup group members; its type can change only "
+                        "while none of its numbers is in use (O7)");
           r->type = t;
         }
         if (o_start->count()) r->start = *start;
@@ -110,13 +113,13 @@ void add_orbit_commands(CLI::App& app, Context& ctx) {
     cmd->add_option("name", *name, "Range to remove")->required();
     cmd->add_flag("--force", *force, "Remove even if in use: clears pickup membership of its group numbers");
     cmd->callback([=, &ctx] {
-      ctx.change([&](Deployment& d) -> std::string {
+      ctx.change([&](Deployment& d) -> Status {
         OrbitRange* r = d.find_range(*name);
-        if (!r) return "no range named \"" + *name + "\" (O1)";
+        if (!r) return fail("no range named \"" + *name + "\" (O1)");
         auto members = members_in(d, *r);
         if (!members.empty() && !*force)
-          return r->describe() + " is in use by " + std::to_string(members.size()) +
-                 " pickup group member(s); remove it with --force to clear their membership (O8)";
+          return fail(r->describe() + " is in use by " + std::to_string(members.size()) +
+                      " pickup group member(s); remove it with --force to clear their membership (O8)");
         for (User* u : members) u->pickup_group.clear();  // G2: disabling forgets the number
         d.ranges.erase(d.ranges.begin() + (r - d.ranges.data()));
         return {};

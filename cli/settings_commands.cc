@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "engine/deployment_rules.h"
 
 namespace cpark::cli {
 
@@ -21,7 +22,7 @@ void add_settings_commands(CLI::App& app, Context& ctx) {
     auto* o_ring = cmd->add_option("--ring-time", a->ring, "Ringback and fallback ring time in seconds, 5-300 (C6)");
     cmd->callback([=, &ctx] {
       bool music = o_music->count() ? parse_on_off(a->music, "--music") : true;
-      ctx.change([&](Deployment& d) -> std::string {
+      ctx.change([&](Deployment& d) -> Status {
         auto it = std::find_if(d.settings.begin(), d.settings.end(), [&](auto& s) { return s.scope == a->scope; });
         if (it == d.settings.end()) {  // a new scope starts from the defaults, like New-CsCpsConfiguration
           CallParkSettings s;
@@ -52,14 +53,14 @@ void add_settings_commands(CLI::App& app, Context& ctx) {
     auto scope = std::make_shared<std::string>();
     cmd->add_option("--scope", *scope, "global, site:NAME or service:POOL")->required();
     cmd->callback([=, &ctx] {
-      ctx.change([&](Deployment& d) -> std::string {
+      ctx.change([&](Deployment& d) -> Status {
         auto it = std::find_if(d.settings.begin(), d.settings.end(), [&](auto& s) { return s.scope == *scope; });
         if (*scope == "global") {
           if (it != d.settings.end()) *it = CallParkSettings{};
           else d.settings.push_back(CallParkSettings{});
           return {};
         }
-        if (it == d.settings.end()) return "no call park settings at scope \"" + *scope + "\" (C5)";
+        if (it == d.settings.end()) return fail("no call park settings at scope \"" + *scope + "\" (C5)");
         d.settings.erase(it);
         return {};
       }, "call park settings \"" + *scope + "\" reset");
@@ -75,7 +76,7 @@ void add_settings_commands(CLI::App& app, Context& ctx) {
     cmd->add_option("--call-park", *value, "EnableCallPark on|off (V1)")->required();
     cmd->callback([=, &ctx] {
       const bool on = parse_on_off(*value, "--call-park");
-      ctx.change([&](Deployment& d) -> std::string {
+      ctx.change([&](Deployment& d) -> Status {
         auto it = std::find_if(d.policies.begin(), d.policies.end(), [&](auto& p) { return p.name == *name; });
         if (it == d.policies.end()) d.policies.push_back({*name, on});
         else it->enable_call_park = on;
@@ -97,13 +98,13 @@ void add_settings_commands(CLI::App& app, Context& ctx) {
     auto name = std::make_shared<std::string>();
     cmd->add_option("name", *name, "Policy to remove")->required();
     cmd->callback([=, &ctx] {
-      ctx.change([&](Deployment& d) -> std::string {
+      ctx.change([&](Deployment& d) -> Status {
         auto it = std::find_if(d.policies.begin(), d.policies.end(), [&](auto& p) { return p.name == *name; });
-        if (it == d.policies.end()) return "no voice policy named \"" + *name + "\" (V2)";
+        if (it == d.policies.end()) return fail("no voice policy named \"" + *name + "\" (V2)");
         if (*name == "global") { it->enable_call_park = false; return {}; }
         for (auto& u : d.users)
           if (u.policy == *name)
-            return "voice policy \"" + *name + "\" is assigned to user \"" + u.name + "\" (V2: assign another first)";
+            return fail("voice policy \"" + *name + "\" is assigned to user \"" + u.name + "\" (V2: assign another first)");
         d.policies.erase(it);
         return {};
       }, "voice policy \"" + *name + "\" removed");

@@ -62,8 +62,8 @@ void add_user_commands(CLI::App& app, Context& ctx) {
     cmd->add_option("user", *name, "User name or SIP address")->required();
     opts->add_to(cmd, true);
     cmd->callback([=, &ctx] {
-      ctx.change([&](Deployment& d) -> std::string {
-        if (d.find_user(*name)) return "user \"" + *name + "\" already exists (M1)";
+      ctx.change([&](Deployment& d) -> Status {
+        if (d.find_user(*name)) return fail("user \"" + *name + "\" already exists (M1)");
         User u;
         u.name = *name;
         opts->apply(u, d);
@@ -81,9 +81,9 @@ void add_user_commands(CLI::App& app, Context& ctx) {
     opts->add_to(cmd, false);
     cmd->callback([=, &ctx] {
       if (!opts->any()) throw CommandError(kUsage, "user set: give at least one option to change");
-      ctx.change([&](Deployment& d) -> std::string {
+      ctx.change([&](Deployment& d) -> Status {
         User* u = d.find_user(*name);
-        if (!u) return "no user named \"" + *name + "\" (M1)";
+        if (!u) return fail("no user named \"" + *name + "\" (M1)");
         opts->apply(*u, d);
         return {};
       }, "changed user \"" + *name + "\"");
@@ -103,9 +103,9 @@ void add_user_commands(CLI::App& app, Context& ctx) {
     auto name = std::make_shared<std::string>();
     cmd->add_option("user", *name, "User to remove")->required();
     cmd->callback([=, &ctx] {
-      ctx.change([&](Deployment& d) -> std::string {
+      ctx.change([&](Deployment& d) -> Status {
         auto it = std::find_if(d.users.begin(), d.users.end(), [&](auto& u) { return u.name == *name; });
-        if (it == d.users.end()) return "no user named \"" + *name + "\" (M1)";
+        if (it == d.users.end()) return fail("no user named \"" + *name + "\" (M1)");
         d.users.erase(it);
         return {};
       }, "removed user \"" + *name + "\"");
@@ -120,9 +120,9 @@ void add_user_commands(CLI::App& app, Context& ctx) {
     cmd->add_option("user", *name, "User")->required();
     cmd->add_option("group", *group, "Group number, inside a GroupPickup range")->required();
     cmd->callback([=, &ctx] {
-      ctx.change([&](Deployment& d) -> std::string {
+      ctx.change([&](Deployment& d) -> Status {
         User* u = d.find_user(*name);
-        if (!u) return "no user named \"" + *name + "\" (M1)";
+        if (!u) return fail("no user named \"" + *name + "\" (M1)");
         u->pickup_group = *group;  // G2: one group per user; a new number replaces the old
         return {};
       }, "user \"" + *name + "\" is in pickup group " + *group);
@@ -133,9 +133,9 @@ void add_user_commands(CLI::App& app, Context& ctx) {
     auto name = std::make_shared<std::string>();
     cmd->add_option("user", *name, "User")->required();
     cmd->callback([=, &ctx] {
-      ctx.change([&](Deployment& d) -> std::string {
+      ctx.change([&](Deployment& d) -> Status {
         User* u = d.find_user(*name);
-        if (!u) return "no user named \"" + *name + "\" (M1)";
+        if (!u) return fail("no user named \"" + *name + "\" (M1)");
         u->pickup_group.clear();  // G2: the number is forgotten
         return {};
       }, "user \"" + *name + "\" group pickup disabled");
@@ -170,7 +170,7 @@ void add_user_commands(CLI::App& app, Context& ctx) {
       if (o_choice->count() && !(c = parse_orbit_choice(*choice)))
         throw CommandError(kUsage, "--orbit-choice \"" + *choice + "\" must be next, first or random (O9)");
       const bool on = o_feature->count() ? parse_on_off(*feature, "--call-park") : true;
-      ctx.change([&](Deployment& d) -> std::string {
+      ctx.change([&](Deployment& d) -> Status {
         Pool& p = d.ensure_pool(*name);
         if (o_site->count()) p.site = *site;
         if (o_feature->count()) p.call_park_enabled = on;

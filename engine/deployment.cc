@@ -55,9 +55,6 @@ User* Deployment::find_user(std::string_view n) {
 const MusicFile* Deployment::find_music(std::string_view p) const {
   return find_by(music, [&](auto& m) { return m.pool == p; });
 }
-const OrbitRange* Deployment::range_containing(const OrbitNumber& n) const {
-  return find_by(ranges, [&](auto& r) { return r.contains(n); });
-}
 
 Pool& Deployment::ensure_pool(std::string_view name) {
   if (auto* p = find_pool(name)) return *p;

@@ -1,6 +1,7 @@
 // The deployment: everything the central store holds (M1) and the engine serves from —
 // pools, the orbit table, call park settings per scope, voice policies, users and the
-// names of music files. Plain data; the rules that bind it are in deployment_rules.
+// names of music files. Plain data that the store and the CLI edit; validate_deployment
+// (validated_deployment.h) checks it against every rule and derives what the engine serves.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -90,8 +91,6 @@ struct Deployment {
   const User* find_user(std::string_view name) const;
   User* find_user(std::string_view name);
   const MusicFile* find_music(std::string_view pool) const;
-  // The range holding `number` (parsed form), or nullptr.
-  const OrbitRange* range_containing(const OrbitNumber& number) const;
   // Adds the pool with defaults if it is not there yet (pools are created on first use).
   Pool& ensure_pool(std::string_view name);
 

@@ -1,7 +1,10 @@
 #include "engine/deployment_rules.h"
 
+#include <algorithm>
 #include <map>
-#include <set>
+#include <unordered_set>
+
+#include "engine/validated_deployment.h"
 
 namespace cpark {
 
@@ -9,65 +12,97 @@ namespace {
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-void check_ranges(Deployment& d, Validation& v) {
-  std::set<std::string> names;
-  std::vector<OrbitRange*> parsed;
-  for (auto& r : d.ranges) {
+// Collects every broken rule; the first one is what a person is told.
+struct Findings {
+  std::vector<std::string> errors, warnings;
+};
+
+// The range of `ranges` (with `bounds`) that holds `n`, or null.
+const OrbitRange* containing(const std::vector<OrbitRange>& ranges, const std::vector<RangeBounds>& bounds,
+                             const std::vector<bool>& parsed, const OrbitNumber& n) {
+  for (std::size_t i = 0; i < ranges.size(); ++i)
+    if (parsed[i] && bounds[i].contains(n)) return &ranges[i];
+  return nullptr;
+}
+
+void check_ranges(const Deployment& d, std::vector<RangeBounds>& bounds, std::vector<bool>& parsed, Findings& v) {
+  std::unordered_set<std::string_view> names;
+  bounds.assign(d.ranges.size(), RangeBounds{});
+  parsed.assign(d.ranges.size(), false);
+  for (std::size_t i = 0; i < d.ranges.size(); ++i) {
+    const OrbitRange& r = d.ranges[i];
     if (!names.insert(r.name).second) {
       v.errors.push_back("range name \"" + r.name + "\" is used twice (O1: names are unique)");
       continue;
     }
-    if (auto e = validate_range(r); !e.empty()) {
-      v.errors.push_back(e);
+    auto b = validate_range(r);
+    if (!b) {
+      v.errors.push_back(b.message());
       continue;
     }
+    bounds[i] = *b;
+    parsed[i] = true;
     if (!d.find_pool(r.pool))
       v.errors.push_back(r.describe() + ": service \"" + r.pool + "\" is not a known pool (O1)");
-    if (r.size() > kRecommendedRangeSize)
-      v.warnings.push_back(r.describe() + " holds " + std::to_string(r.size()) +
+    if (b->size() > kRecommendedRangeSize)
+      v.warnings.push_back(r.describe() + " holds " + std::to_string(b->size()) +
                            " numbers; ranges of 100 or fewer are recommended (O5)");
-    parsed.push_back(&r);
   }
-  // O4: CallPark and GroupPickup ranges share one number space.
-  for (std::size_t i = 0; i < parsed.size(); ++i)
-    for (std::size_t j = i + 1; j < parsed.size(); ++j)
-      if (parsed[i]->overlaps(*parsed[j]))
-        v.errors.push_back(parsed[j]->describe() + " overlaps " + parsed[i]->describe() +
-                           " (O4: ranges never overlap, whatever their type)");
+  // O4: CallPark and GroupPickup ranges share one number space. Sorted by first number,
+  // a range can only overlap ranges that start before its end.
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < d.ranges.size(); ++i)
+    if (parsed[i]) order.push_back(i);
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) {
+    return bounds[a].first.key() != bounds[b].first.key() ? bounds[a].first.key() < bounds[b].first.key() : a < b;
+  });
+  std::vector<std::pair<std::size_t, std::size_t>> overlapping;
+  for (std::size_t k = 0; k < order.size(); ++k)
+    for (std::size_t m = k + 1; m < order.size() && bounds[order[m]].first.key() <= bounds[order[k]].last.key(); ++m)
+      if (bounds[order[k]].overlaps(bounds[order[m]]))
+        overlapping.emplace_back(std::min(order[k], order[m]), std::max(order[k], order[m]));
+  std::sort(overlapping.begin(), overlapping.end());  // report in the order the ranges were written
+  for (auto [a, b] : overlapping)
+    v.errors.push_back(d.ranges[b].describe() + " overlaps " + d.ranges[a].describe() +
+                       " (O4: ranges never overlap, whatever their type)");
   std::map<std::string, std::uint64_t> per_pool;
-  for (auto* r : parsed) per_pool[r->pool] += r->size();
+  for (std::size_t i = 0; i < d.ranges.size(); ++i)
+    if (parsed[i]) per_pool[d.ranges[i].pool] += bounds[i].size();
   for (auto& [pool, n] : per_pool)
     if (n > kMaxNumbersPerPool)
       v.errors.push_back("pool \"" + pool + "\" would own " + std::to_string(n) +
                          " numbers, more than the 50,000 allowed per pool (O5)");
 }
 
-void check_number_outside_ranges(const Deployment& d, const User& u, const std::string& number,
-                                 const char* what, Validation& v) {
+void check_number_outside_ranges(const Deployment& d, const std::vector<RangeBounds>& bounds,
+                                 const std::vector<bool>& parsed, const User& u, const std::string& number,
+                                 const char* what, Findings& v) {
   if (number.empty()) return;
   auto n = parse_orbit_number(number);
   if (!n) return;  // not orbit-shaped (E.164 etc.), cannot collide
-  if (auto* r = d.range_containing(*n))
-    v.errors.push_back("user \"" + u.name + "\" " + what + " " + number + " falls inside " +
-                       r->describe() + " (O6: orbit numbers are virtual extensions)");
+  if (auto* r = containing(d.ranges, bounds, parsed, *n))
+    v.errors.push_back("user \"" + u.name + "\" " + what + " " + number + " falls inside " + r->describe() +
+                       " (O6: orbit numbers are virtual extensions)");
 }
 
-void check_users(const Deployment& d, Validation& v) {
-  std::set<std::string> names, extensions;
+void check_users(const Deployment& d, const std::vector<RangeBounds>& bounds, const std::vector<bool>& parsed,
+                 Findings& v) {
+  std::unordered_set<std::string_view> names, extensions;
+  names.reserve(d.users.size());
+  extensions.reserve(d.users.size());
   for (auto& u : d.users) {
     if (u.name.empty()) {
       v.errors.push_back("a user has an empty name (M1: the name is the user's identity)");
       continue;
     }
-    if (!names.insert(u.name).second)
-      v.errors.push_back("user \"" + u.name + "\" is defined twice (M1)");
+    if (!names.insert(u.name).second) v.errors.push_back("user \"" + u.name + "\" is defined twice (M1)");
     if (u.extension.empty())
       v.errors.push_back("user \"" + u.name + "\" needs an extension (M1)");
     else if (!extensions.insert(u.extension).second)
       v.errors.push_back("user \"" + u.name + "\" extension " + u.extension +
                          " is already another user's (M1: extensions are unique)");
-    check_number_outside_ranges(d, u, u.extension, "extension", v);
-    check_number_outside_ranges(d, u, u.line, "line", v);
+    check_number_outside_ranges(d, bounds, parsed, u, u.extension, "extension", v);
+    check_number_outside_ranges(d, bounds, parsed, u, u.line, "line", v);
     if (u.pool.empty())
       v.errors.push_back("user \"" + u.name + "\" needs a home pool (M1)");
     else if (!d.find_pool(u.pool))
@@ -75,20 +110,19 @@ void check_users(const Deployment& d, Validation& v) {
     if (!u.policy.empty() && !d.find_policy(u.policy))
       v.errors.push_back("user \"" + u.name + "\" voice policy \"" + u.policy +
                          "\" does not exist (V2: create it with `cpark policy set`)");
-    if (u.ring_timeout_seconds < 1 || u.ring_timeout_seconds > 600)
-      v.errors.push_back("user \"" + u.name + "\" ring timeout " +
-                         std::to_string(u.ring_timeout_seconds) + " s is outside 1-600 s (G8)");
+    if (u.ring_timeout_seconds < kMinUserRingSeconds || u.ring_timeout_seconds > kMaxUserRingSeconds)
+      v.errors.push_back("user \"" + u.name + "\" ring timeout " + std::to_string(u.ring_timeout_seconds) +
+                         " s is outside 1-600 s (G8)");
     if (u.pickup_group.empty()) continue;
     auto g = parse_orbit_number(u.pickup_group);
-    const OrbitRange* r = g ? d.range_containing(*g) : nullptr;
+    const OrbitRange* r = g ? containing(d.ranges, bounds, parsed, *g) : nullptr;
     if (!r || r->type != RangeType::GroupPickup) {
       v.errors.push_back("user \"" + u.name + "\" group number " + u.pickup_group +
                          " is not inside a GroupPickup range (G2)");
       continue;
     }
     if (u.homed_online)
-      v.errors.push_back("user \"" + u.name +
-                         "\" is homed online and cannot be a pickup group member (G7)");
+      v.errors.push_back("user \"" + u.name + "\" is homed online and cannot be a pickup group member (G7)");
     if (auto* p = d.find_pool(u.pool); p && !p->call_park_enabled)
       v.errors.push_back("user \"" + u.name + "\" is homed on pool \"" + u.pool +
                          "\" without the Call Park / Group Pickup feature (G7)");
@@ -97,58 +131,60 @@ void check_users(const Deployment& d, Validation& v) {
 
 }  // namespace
 
-std::string validate_settings(const CallParkSettings& s, const Deployment& d) {
+Status validate_settings(const CallParkSettings& s, const Deployment& d) {
   const std::string where = "call park settings \"" + s.scope + "\"";
   if (s.scope != "global") {
     if (starts_with(s.scope, "site:") && s.scope.size() > 5) {
     } else if (starts_with(s.scope, "service:") && s.scope.size() > 8) {
       if (!d.find_pool(s.scope.substr(8)))
-        return where + ": pool \"" + s.scope.substr(8) + "\" is not a known pool (C5)";
+        return fail(where + ": pool \"" + s.scope.substr(8) + "\" is not a known pool (C5)");
     } else {
-      return "scope \"" + s.scope + "\" must be global, site:NAME or service:POOL (C5)";
+      return fail("scope \"" + s.scope + "\" must be global, site:NAME or service:POOL (C5)");
     }
   }
   if (s.timeout_seconds < kMinTimeoutSeconds || s.timeout_seconds > kMaxTimeoutSeconds)
-    return where + ": timeout " + std::to_string(s.timeout_seconds) +
-           " s is outside 10 s to 10 min (C1 CallPickupTimeoutThreshold)";
+    return fail(where + ": timeout " + std::to_string(s.timeout_seconds) +
+                " s is outside 10 s to 10 min (C1 CallPickupTimeoutThreshold)");
   if (s.max_attempts < kMinAttempts || s.max_attempts > kMaxAttempts)
-    return where + ": max attempts " + std::to_string(s.max_attempts) +
-           " is outside 1 to 10 (C2 MaxCallPickupAttempts)";
+    return fail(where + ": max attempts " + std::to_string(s.max_attempts) +
+                " is outside 1 to 10 (C2 MaxCallPickupAttempts)");
   if (!s.fallback_uri.empty() && (!starts_with(s.fallback_uri, "sip:") || s.fallback_uri.size() < 5))
-    return where + ": fallback \"" + s.fallback_uri +
-           "\" must be a sip: URI, or empty to disconnect (C3 OnTimeoutURI)";
+    return fail(where + ": fallback \"" + s.fallback_uri +
+                "\" must be a sip: URI, or empty to disconnect (C3 OnTimeoutURI)");
   if (s.ring_seconds < kMinRingSeconds || s.ring_seconds > kMaxRingSeconds)
-    return where + ": ring time " + std::to_string(s.ring_seconds) +
-           " s is outside 5 s to 5 min (C6)";
+    return fail(where + ": ring time " + std::to_string(s.ring_seconds) + " s is outside 5 s to 5 min (C6)");
   return {};
 }
 
-Validation validate_deployment(Deployment& d) {
-  Validation v;
-  std::set<std::string> pools;
+Result<DeploymentPtr> validate_deployment(Deployment d) {
+  Findings v;
+  std::unordered_set<std::string_view> pools;
   for (auto& p : d.pools) {
     if (p.name.empty()) v.errors.push_back("a pool has an empty name (O1)");
-    if (!pools.insert(p.name).second)
-      v.errors.push_back("pool \"" + p.name + "\" is defined twice (O1)");
+    if (!pools.insert(p.name).second) v.errors.push_back("pool \"" + p.name + "\" is defined twice (O1)");
   }
-  check_ranges(d, v);
-  std::set<std::string> scopes;
+  std::vector<RangeBounds> bounds;
+  std::vector<bool> parsed;
+  check_ranges(d, bounds, parsed, v);
+  std::unordered_set<std::string_view> scopes;
   for (auto& s : d.settings) {
     if (!scopes.insert(s.scope).second)
       v.errors.push_back("call park settings scope \"" + s.scope + "\" is defined twice (C5)");
-    if (auto e = validate_settings(s, d); !e.empty()) v.errors.push_back(e);
+    if (auto e = validate_settings(s, d); !e) v.errors.push_back(e.message());
   }
-  std::set<std::string> policies;
+  std::unordered_set<std::string_view> policies;
   for (auto& p : d.policies) {
     if (p.name.empty()) v.errors.push_back("a voice policy has an empty name (V2)");
-    if (!policies.insert(p.name).second)
-      v.errors.push_back("voice policy \"" + p.name + "\" is defined twice (V2)");
+    if (!policies.insert(p.name).second) v.errors.push_back("voice policy \"" + p.name + "\" is defined twice (V2)");
   }
-  check_users(d, v);
+  check_users(d, bounds, parsed, v);
   for (auto& m : d.music)
     if (!d.find_pool(m.pool))
       v.errors.push_back("music file \"" + m.file_name + "\" is for unknown pool \"" + m.pool + "\" (C4)");
-  return v;
+  if (!v.errors.empty()) return fail(std::move(v.errors.front()));
+  auto out = std::make_shared<ValidatedDeployment>(ValidatedDeployment::Key{}, std::move(d));
+  out->derive(std::move(bounds), std::move(v.warnings));
+  return DeploymentPtr(std::move(out));
 }
 
 }  // namespace cpark

@@ -1,145 +1,238 @@
 #include "engine/engine.h"
 
+#include <numeric>
 #include <type_traits>
+
+#include "engine/detail/engine_state.h"
+#include "engine/detail/park_service.h"
+#include "engine/detail/pickup_service.h"
 
 namespace cpark {
 
-Engine::Engine(std::uint64_t seed) { s_.rng = Random(seed); }
+namespace detail {
 
-std::optional<UserId> Engine::user_id(std::string_view name) const {
-  auto it = s_.user_ids.find(std::string(name));
-  if (it == s_.user_ids.end() || !s_.users[it->second].present) return std::nullopt;
-  return it->second;
+class EngineCore {
+ public:
+  EngineCore(std::uint64_t seed, std::string domain) {
+    s.rng = Random(seed);
+    s.domain = std::move(domain);
+  }
+
+  Status apply(Time now, DeploymentPtr d, bool force);
+  std::optional<UserId> user_id(std::string_view name) const;
+  std::optional<PoolId> pool_id(std::string_view name) const;
+  std::string user_name(UserId u) const;
+  std::string pool_name(PoolId p) const;
+  Time advance(Time now) {
+    if (now > last_now) last_now = now;
+    return last_now;
+  }
+
+  EngineState s;
+  ParkService parks{s};
+  PickupService pickups{s};
+  Time last_now{};
+
+ private:
+  // Ids for every user and pool of `d`: kept for names the engine has seen, new ones after.
+  template <class DepartedMap, class FindOld, class OfIndex>
+  std::vector<std::uint32_t> assign_ids(std::size_t count, const DepartedMap& departed, FindOld find_old,
+                                        OfIndex name_of, std::uint32_t& next_id) const;
+};
+
+template <class DepartedMap, class FindOld, class OfIndex>
+std::vector<std::uint32_t> EngineCore::assign_ids(std::size_t count, const DepartedMap& departed, FindOld find_old,
+                                                  OfIndex name_of, std::uint32_t& next_id) const {
+  std::vector<std::uint32_t> ids(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const std::string& name = name_of(i);
+    if (auto old = find_old(name)) ids[i] = *old;
+    else if (auto it = departed.find(name); it != departed.end()) ids[i] = it->second;
+    else ids[i] = next_id++;
+  }
+  return ids;
 }
 
-std::optional<PoolId> Engine::pool_id(std::string_view name) const {
-  auto it = s_.pool_ids.find(std::string(name));
-  if (it == s_.pool_ids.end() || !s_.pools[it->second].present) return std::nullopt;
-  return it->second;
-}
+Status EngineCore::apply(Time now, DeploymentPtr d, bool force) {
+  now = advance(now);
+  // Ids: on the first deployment an id is the index (nothing to look up); afterwards a
+  // name keeps the id it had, and new names get new ids.
+  std::vector<UserId> user_of_index;
+  std::vector<PoolId> pool_of_index;
+  auto user_count = std::uint32_t(s.user_index.size()), pool_count = std::uint32_t(s.pools.size());
+  if (!s.deployment) {
+    user_of_index.resize(d->user_count());
+    std::iota(user_of_index.begin(), user_of_index.end(), 0u);
+    pool_of_index.resize(d->pool_count());
+    std::iota(pool_of_index.begin(), pool_of_index.end(), 0u);
+    user_count = std::uint32_t(d->user_count());
+    pool_count = std::uint32_t(d->pool_count());
+  } else {
+    user_of_index = assign_ids(
+        d->user_count(), s.departed_users, [&](const std::string& n) { return user_id(n); },
+        [&](std::uint32_t i) -> const std::string& { return d->user(i).name; }, user_count);
+    pool_of_index = assign_ids(
+        d->pool_count(), s.departed_pools, [&](const std::string& n) { return pool_id(n); },
+        [&](std::uint32_t i) -> const std::string& { return d->pool(i).name; }, pool_count);
+  }
 
-std::vector<PoolState> Engine::build_pools(const Deployment& d) {
-  // Pool ids are stable: a name keeps its id for the engine's life (parks refer to it).
-  for (auto& p : d.pools)
-    if (s_.pool_ids.emplace(p.name, PoolId(s_.pool_ids.size())).second) {}
-  std::vector<PoolState> pools(s_.pool_ids.size());
-  for (auto& [name, id] : s_.pool_ids) pools[id].name = name;
-  for (auto& p : d.pools) {
-    PoolState& ps = pools[s_.pool_ids.at(p.name)];
+  std::vector<PoolState> pools(pool_count);
+  for (std::uint32_t i = 0; i < d->pool_count(); ++i) {
+    PoolState& ps = pools[pool_of_index[i]];
+    const Pool& p = d->pool(i);
+    const auto& info = d->pool_info(i);
     ps.present = true;
+    ps.index = i;
     ps.call_park_enabled = p.call_park_enabled;
     ps.orbit_choice = p.orbit_choice;
-    ps.settings = d.effective_settings(p.name);
-    ps.custom_music = d.find_music(p.name) != nullptr;
-    ps.orbits = OrbitAllocator(d.ranges, p.name);
-    ps.park_at.assign(ps.orbits.capacity(), kNoSlot);
+    ps.settings = info.settings;
+    ps.custom_music = info.custom_music;
+    ps.orbits = OrbitAllocator(*d, i);
+    ps.park_at.assign(ps.orbits.capacity(), SlotId{});
   }
-  return pools;
+  std::vector<SlotId> displaced = parks.displaced_by(pools);
+  if (!displaced.empty() && !force)
+    return fail(std::to_string(displaced.size()) + " parked call(s) would lose their orbit: " +
+                parks.describe(now, displaced) +
+                "; a range in use can be removed, retyped or moved only with force, which ends "
+                "them by fallback or disconnect (O7, O8)");
+
+  // Remember the names of users and pools that leave, so their ids stay theirs.
+  if (s.deployment) {
+    for (std::uint32_t i = 0; i < s.deployment->user_count(); ++i)
+      if (!d->find_user(s.deployment->user(i).name))
+        s.departed_users.emplace(s.deployment->user(i).name, s.user_of_index[i]);
+    for (std::uint32_t i = 0; i < s.deployment->pool_count(); ++i)
+      if (!d->find_pool(s.deployment->pool(i).name))
+        s.departed_pools.emplace(s.deployment->pool(i).name, s.pool_of_index[i]);
+  }
+  for (std::uint32_t i = 0; i < d->user_count(); ++i) s.departed_users.erase(d->user(i).name);
+  for (std::uint32_t i = 0; i < d->pool_count(); ++i) s.departed_pools.erase(d->pool(i).name);
+
+  parks.rebind(pools, displaced);
+  s.pools = std::move(pools);
+  s.user_index.assign(user_count, kNoIndex);
+  for (std::uint32_t i = 0; i < user_of_index.size(); ++i) s.user_index[user_of_index[i]] = i;
+  s.user_of_index = std::move(user_of_index);
+  s.pool_of_index = std::move(pool_of_index);
+  s.deployment = std::move(d);
+  pickups.regroup();
+  parks.end_displaced(now, displaced);
+  return {};
 }
 
-void Engine::bind_users() {
-  const Deployment& d = s_.deployment;
-  for (auto& u : d.users)
-    if (s_.user_ids.emplace(u.name, UserId(s_.user_ids.size())).second) {}
-  s_.users.resize(s_.user_ids.size());
-  for (auto& [name, id] : s_.user_ids) {
-    s_.users[id] = UserState{};
-    s_.users[id].name = name;
-  }
-  for (auto& u : d.users) {
-    UserState& us = s_.users[s_.user_ids.at(u.name)];
-    us.present = true;
-    us.data = &u;
-    us.pool = s_.pool_ids.at(u.pool);
-    us.call_park_enabled = d.call_park_enabled_for(u);                          // V1
-    const PoolState& pool = s_.pools[us.pool];
-    us.can_use_pickup = !u.homed_online && pool.present && pool.call_park_enabled;  // G7
-    if (auto g = parse_orbit_number(u.pickup_group)) us.group_key = g->key();
-  }
+std::optional<UserId> EngineCore::user_id(std::string_view name) const {
+  if (!s.deployment) return std::nullopt;
+  if (auto i = s.deployment->find_user(name)) return s.user_of_index[*i];
+  return std::nullopt;
 }
 
-Engine::AdminResult Engine::apply_deployment(Time now, Deployment d, bool force) {
-  now = advance(now);
-  AdminResult result;
-  Validation v = validate_deployment(d);
-  result.warnings = std::move(v.warnings);
-  if (!v.ok()) {
-    result.ok = false;
-    result.error = v.errors.front();
-    return result;
-  }
-  std::vector<PoolState> pools = build_pools(d);
-  std::vector<std::uint32_t> displaced = parks_.displaced_by(pools);
-  if (!displaced.empty() && !force) {
-    result.ok = false;
-    result.error = std::to_string(displaced.size()) +
-                   " parked call(s) would lose their orbit; a range in use can be removed, "
-                   "retyped or moved only with force, which ends them by fallback or "
-                   "disconnect (O7, O8)";
-    return result;
-  }
-  parks_.rebind(pools, displaced);
-  s_.pools = std::move(pools);
-  s_.deployment = std::move(d);
-  bind_users();
-  pickups_.regroup();
-  parks_.end_displaced(now, displaced);
-  return result;
+std::optional<PoolId> EngineCore::pool_id(std::string_view name) const {
+  if (!s.deployment) return std::nullopt;
+  if (auto i = s.deployment->find_pool(name)) return s.pool_of_index[*i];
+  return std::nullopt;
 }
 
-Time Engine::advance(Time now) {
-  if (now > last_now_) last_now_ = now;
-  return last_now_;
+std::string EngineCore::user_name(UserId u) const {
+  if (s.valid_user(u)) return s.user(u).name;
+  for (auto& [name, id] : s.departed_users)
+    if (id == u) return name;
+  return {};
 }
 
-void Engine::park(Time now, const ParkRequest& r) { parks_.park(advance(now), r); }
-void Engine::retrieve(Time now, const RetrieveRequest& r) { parks_.retrieve(advance(now), r); }
-void Engine::pickup(Time now, const PickupRequest& r) { pickups_.pickup(advance(now), r); }
+std::string EngineCore::pool_name(PoolId p) const {
+  if (p < s.pools.size() && s.pools[p].present) return s.deployment->pool(s.pools[p].index).name;
+  for (auto& [name, id] : s.departed_pools)
+    if (id == p) return name;
+  return {};
+}
+
+}  // namespace detail
+
+Engine::Engine(std::uint64_t seed, std::string domain)
+    : core_(std::make_unique<detail::EngineCore>(seed, std::move(domain))) {}
+Engine::~Engine() = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+Status Engine::apply_deployment(Time now, DeploymentPtr d, bool force) {
+  return core_->apply(now, std::move(d), force);
+}
+
+Status Engine::apply_deployment(Time now, Deployment d, bool force) {
+  auto v = validate_deployment(std::move(d));
+  if (!v) return v.error();
+  return core_->apply(now, std::move(*v), force);
+}
+
+const ValidatedDeployment& Engine::deployment() const { return *core_->s.deployment; }
+const DeploymentPtr& Engine::shared_deployment() const { return core_->s.deployment; }
+std::optional<UserId> Engine::user_id(std::string_view name) const { return core_->user_id(name); }
+std::optional<PoolId> Engine::pool_id(std::string_view name) const { return core_->pool_id(name); }
+std::string Engine::user_name(UserId u) const { return core_->user_name(u); }
+std::string Engine::pool_name(PoolId p) const { return core_->pool_name(p); }
+std::size_t Engine::pool_count() const { return core_->s.pools.size(); }
+const std::string& Engine::domain() const { return core_->s.domain; }
+
+void Engine::park(Time now, const ParkRequest& r) { core_->parks.park(core_->advance(now), r); }
+void Engine::retrieve(Time now, const RetrieveRequest& r) { core_->parks.retrieve(core_->advance(now), r); }
+void Engine::pickup(Time now, const PickupRequest& r) { core_->pickups.pickup(core_->advance(now), r); }
 
 void Engine::handle(Time now, const Input& in) {
-  now = advance(now);
+  now = core_->advance(now);
+  auto& parks = core_->parks;
+  auto& pickups = core_->pickups;
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, ParkRequest>) parks_.park(now, e);
-        else if constexpr (std::is_same_v<T, RetrieveRequest>) parks_.retrieve(now, e);
-        else if constexpr (std::is_same_v<T, RingbackAnswered>) parks_.ringback_answered(now, e.park);
-        else if constexpr (std::is_same_v<T, RingbackUnanswered>) parks_.ringback_unanswered(now, e.park);
-        else if constexpr (std::is_same_v<T, FallbackAnswered>) parks_.fallback_answered(now, e.park);
-        else if constexpr (std::is_same_v<T, FallbackUnanswered>) parks_.fallback_unanswered(now, e.park);
+        if constexpr (std::is_same_v<T, ParkRequest>) parks.park(now, e);
+        else if constexpr (std::is_same_v<T, RetrieveRequest>) parks.retrieve(now, e);
+        else if constexpr (std::is_same_v<T, RingbackAnswered>) parks.ringback_answered(now, e.park);
+        else if constexpr (std::is_same_v<T, RingbackUnanswered>) parks.ringback_unanswered(now, e.park);
+        else if constexpr (std::is_same_v<T, FallbackAnswered>) parks.fallback_answered(now, e.park);
+        else if constexpr (std::is_same_v<T, FallbackUnanswered>) parks.fallback_unanswered(now, e.park);
         else if constexpr (std::is_same_v<T, PartyHungUp>) {
-          if (!parks_.party_hung_up(now, e.call)) ++s_.counters.stale_inputs;
+          if (!parks.party_hung_up(now, e.call)) ++core_->s.counters.stale_inputs;
         }
-        else if constexpr (std::is_same_v<T, CallRinging>) pickups_.ringing(now, e);
-        else if constexpr (std::is_same_v<T, CallAnswered>) pickups_.answered(e.call);
-        else if constexpr (std::is_same_v<T, CallEnded>) pickups_.ended(e.call);
-        else if constexpr (std::is_same_v<T, PickupRequest>) pickups_.pickup(now, e);
+        else if constexpr (std::is_same_v<T, CallRinging>) pickups.ringing(now, e);
+        else if constexpr (std::is_same_v<T, CallAnswered>) pickups.answered(e.call);
+        else if constexpr (std::is_same_v<T, CallEnded>) pickups.ended(e.call);
+        else if constexpr (std::is_same_v<T, PickupRequest>) pickups.pickup(now, e);
       },
       in);
 }
 
 void Engine::handle_timeout(Time now) {
-  now = advance(now);
-  while (auto fired = s_.timers.pop_due(now)) {
-    const auto kind = TimerKind(fired->owner >> 56);
-    const auto slot = std::uint32_t(fired->owner);
-    if (kind == TimerKind::Park) parks_.on_timer(fired->at, slot);
-    else pickups_.on_timer(fired->at, slot);
+  now = core_->advance(now);
+  while (auto fired = core_->s.timers.pop_due(now)) {
+    if (fired->owner.kind == detail::TimerKind::Park) core_->parks.on_timer(fired->at, fired->owner.id);
+    else core_->pickups.on_timer(fired->at, fired->owner.id);
   }
 }
 
-std::vector<Output> Engine::take_outputs() {
-  std::vector<Output> out;
-  out.swap(s_.outputs);
+std::optional<Time> Engine::next_deadline() const { return core_->s.timers.next_deadline(); }
+std::optional<Output> Engine::poll_output() { return core_->s.outputs.pop(); }
+
+const Counters& Engine::counters() const { return core_->s.counters; }
+std::uint32_t Engine::busy_orbits(PoolId p) const { return core_->s.pools.at(p).orbits.busy(); }
+std::uint32_t Engine::orbit_capacity(PoolId p) const { return core_->s.pools.at(p).orbits.capacity(); }
+std::size_t Engine::active_parks() const { return core_->parks.active_parks(); }
+std::size_t Engine::ringing_calls() const { return core_->pickups.ringing_calls(); }
+std::size_t Engine::pending_timers() const { return core_->s.timers.size(); }
+
+std::vector<ParkView> Engine::parked_calls() const {
+  std::vector<ParkView> out;
+  core_->parks.list(out);
   return out;
 }
 
 std::string Engine::check_invariants() const {
-  if (auto e = parks_.check_invariants(); !e.empty()) return e;
-  if (auto e = pickups_.check_invariants(); !e.empty()) return e;
-  const std::size_t expected = parks_.active_parks() + parks_.fallback_legs() + pickups_.ringing_calls();
-  if (s_.timers.size() != expected)
-    return "pending timers " + std::to_string(s_.timers.size()) + " != live parks and ringing calls " +
+  if (auto e = core_->parks.check_invariants(); !e.empty()) return e;
+  if (auto e = core_->pickups.check_invariants(); !e.empty()) return e;
+  const std::size_t expected =
+      core_->parks.active_parks() + core_->parks.fallback_legs() + core_->pickups.ringing_calls();
+  if (core_->s.timers.size() != expected)
+    return "pending timers " + std::to_string(core_->s.timers.size()) + " != live parks and ringing calls " +
            std::to_string(expected);
   return {};
 }

@@ -1,43 +1,67 @@
 // The park-and-pickup engine: every rule of SPEC §1-§5 behind one sans-IO interface.
 // It never reads a clock, touches a socket, starts a thread or draws a random number
-// it was not given: inputs come with an explicit `now`, outputs are pulled out, and
-// next_deadline() says when it wants handle_timeout(). The simulator and the SIP server
-// drive the same object. Same seed and same inputs give the same outputs.
+// it was not given: inputs come with an explicit `now`, outputs are pulled out one at a
+// time with poll_output(), and next_deadline() says when it wants handle_timeout(). The
+// simulator and the SIP server drive the same object. Same seed and same inputs give
+// the same outputs.
 #pragma once
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "engine/deployment_rules.h"
-#include "engine/detail/engine_state.h"
+#include "common/result.h"
+#include "engine/counters.h"
 #include "engine/events.h"
-#include "engine/detail/park_service.h"
-#include "engine/detail/pickup_service.h"
+#include "engine/validated_deployment.h"
 
 namespace cpark {
 
+namespace detail { class EngineCore; }
+
+// A parked call as an operator sees it (S11, like Asterisk's `parkedcalls show`).
+struct ParkView {
+  ParkId park = 0;
+  CallId call = 0;
+  UserId parker = kNoUser;
+  PoolId pool = 0;
+  OrbitNumber orbit{};
+  Time parked_at{};
+  int attempts = 0;           // unanswered ringbacks so far (P5)
+  bool ringing_back = false;  // the parker's phone is ringing now
+};
+
 class Engine {
  public:
-  explicit Engine(std::uint64_t seed = 0);
+  // `seed` drives the O9 `random` orbit choice; `domain` is the serving SIP domain, the
+  // host a bare identity stands for (engine/identity.h).
+  explicit Engine(std::uint64_t seed = 0, std::string domain = {});
+  ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
+  Engine(Engine&&) noexcept;
+  Engine& operator=(Engine&&) noexcept;
 
-  // Serves `d` from now on (M1 changes reach a running engine this way). Parks whose
-  // orbit would lose its CallPark range (removed, shrunk, retyped, moved: O7/O8) make
-  // the change fail unless `force`, which ends them by fallback or disconnect.
-  struct AdminResult {
-    bool ok = true;
-    std::string error;                  // the first broken rule, in words
-    std::vector<std::string> warnings;
-  };
-  AdminResult apply_deployment(Time now, Deployment d, bool force = false);
-  const Deployment& deployment() const { return s_.deployment; }
+  // Serves `d` from now on (M1 changes reach a running engine this way); `d` was
+  // validated once and is taken as it is. Parks whose orbit would lose its CallPark
+  // range (removed, shrunk, retyped, moved: O7/O8) make the change fail, naming them,
+  // unless `force`, which ends them by fallback or disconnect.
+  Status apply_deployment(Time now, DeploymentPtr d, bool force = false);
+  // Validates `d` first (tests and tools; drivers validate once and share the result).
+  Status apply_deployment(Time now, Deployment d, bool force = false);
+  const ValidatedDeployment& deployment() const;
+  const DeploymentPtr& shared_deployment() const;
 
+  // Ids are stable per name for the engine's lifetime (a user removed and added back
+  // gets its old id). Names are returned by value: safe to keep across admin changes.
   std::optional<UserId> user_id(std::string_view name) const;
   std::optional<PoolId> pool_id(std::string_view name) const;
-  const std::string& user_name(UserId u) const { return s_.users.at(u).name; }
-  const std::string& pool_name(PoolId p) const { return s_.pools.at(p).name; }
-  std::size_t pool_count() const { return s_.pools.size(); }
+  std::string user_name(UserId u) const;
+  std::string pool_name(PoolId p) const;
+  std::size_t pool_count() const;
+  const std::string& domain() const;
 
   // Inputs. `now` must not go backwards; an earlier `now` is treated as the latest seen.
   void handle(Time now, const Input& in);
@@ -46,31 +70,24 @@ class Engine {
   void pickup(Time now, const PickupRequest& r);
   // Fires, in deadline order (ties first-in-first-out), every timer due at or before now.
   void handle_timeout(Time now);
-  std::optional<Time> next_deadline() const { return s_.timers.next_deadline(); }
+  std::optional<Time> next_deadline() const;
 
-  // Outputs, oldest first.
-  const std::vector<Output>& outputs() const { return s_.outputs; }
-  void clear_outputs() { s_.outputs.clear(); }
-  std::vector<Output> take_outputs();
+  // The oldest output not yet taken, or nullopt. Allocates nothing once warm; outputs
+  // an input produces while the driver is polling are polled after the older ones.
+  std::optional<Output> poll_output();
 
-  // Monitoring (S9) and checks (P10).
-  const Counters& counters() const { return s_.counters; }
-  std::uint32_t busy_orbits(PoolId p) const { return s_.pools.at(p).orbits.busy(); }
-  std::uint32_t orbit_capacity(PoolId p) const { return s_.pools.at(p).orbits.capacity(); }
-  std::size_t active_parks() const { return parks_.active_parks(); }
-  std::size_t ringing_calls() const { return pickups_.ringing_calls(); }
-  std::size_t pending_timers() const { return s_.timers.size(); }
+  // Monitoring (S9), operators (S11) and checks (P10).
+  const Counters& counters() const;
+  std::uint32_t busy_orbits(PoolId p) const;
+  std::uint32_t orbit_capacity(PoolId p) const;
+  std::size_t active_parks() const;
+  std::size_t ringing_calls() const;
+  std::size_t pending_timers() const;
+  std::vector<ParkView> parked_calls() const;
   std::string check_invariants() const;
 
  private:
-  Time advance(Time now);
-  std::vector<PoolState> build_pools(const Deployment& d);
-  void bind_users();
-
-  EngineState s_;
-  ParkService parks_{s_};
-  PickupService pickups_{s_};
-  Time last_now_ = 0;
+  std::unique_ptr<detail::EngineCore> core_;
 };
 
 }  // namespace cpark

@@ -1,6 +1,7 @@
 // What goes into the engine and what comes out of it. Inputs carry no time: the engine
 // is always called with an explicit `now`. Outputs are instructions for the driver (ring
 // this, connect that) and facts it must pass on (an orbit was assigned, a park ended).
+// Both own their data (no views), so a driver may queue them across threads or strands.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -54,8 +55,8 @@ struct PartyHungUp { CallId call = 0; };          // P7: the parked party (or fa
 struct CallRinging {           // G3, G6, G8: a call started ringing a user
   CallId call = 0;
   UserId callee = kNoUser;
-  std::string_view caller;     // caller's URI or number (Friends and Family, G6)
-  std::string_view dialed;     // number dialled (private line, G6)
+  std::string caller;          // caller's URI or number (Friends and Family, G6)
+  std::string dialed;          // number dialled (private line, G6)
   RouteKind route = RouteKind::Direct;
   bool video = false;
 };
@@ -87,8 +88,12 @@ struct Disconnect { CallId call; Diagnostic diagnostic; };
 // The park is over and its orbit free; the driver notifies the parker with the reason (P8).
 struct ParkEnded { ParkId park; CallId call; UserId parker; PoolId pool; OrbitNumber orbit; EndReason reason; UserId by; };
 struct RetrieveRejected { CallId call; Diagnostic diagnostic; };
-// P9: the request reached a pool that does not own the number; re-deliver it at `pool`.
-struct RouteToPool { CallId call; PoolId pool; OrbitNumber number; };
+// P9: the request reached a pool that does not own the number; re-deliver it at `pool`
+// with the same requester (and, for a safe retrieve, the same park id).
+enum class RoutedRequest : std::uint8_t { Retrieve, Pickup };
+struct RouteToPool {
+  CallId call; PoolId pool; OrbitNumber number; RoutedRequest request; Caller from; ParkId park_id;
+};
 // G5: the callee's ringing legs stop; the picker gets the call; the callee is told who.
 struct CallPickedUp { CallId call; CallId picker_call; UserId callee; UserId picker; bool audio_only; };
 struct PickupRejected { CallId call; Diagnostic diagnostic; };

@@ -10,11 +10,7 @@ std::string OrbitNumber::to_string() const {
   return s;
 }
 
-std::optional<OrbitNumber> parse_orbit_number(std::string_view text, std::string* why) {
-  auto fail = [&](const char* reason) -> std::optional<OrbitNumber> {
-    if (why) *why = reason;
-    return std::nullopt;
-  };
+Result<OrbitNumber> parse_orbit_number(std::string_view text) {
   if (text.empty()) return fail("is empty (O2: a number needs at least one digit)");
   OrbitNumber n;
   std::string_view digits = text;

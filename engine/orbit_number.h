@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/result.h"
+
 namespace cpark {
 
 struct OrbitNumber {
@@ -25,8 +27,8 @@ struct OrbitNumber {
   friend bool operator==(const OrbitNumber&, const OrbitNumber&) = default;
 };
 
-// Parses `text` by rule O2. On failure returns nullopt and, if `why` is given, a sentence
-// saying which part of O2 the text breaks.
-std::optional<OrbitNumber> parse_orbit_number(std::string_view text, std::string* why = nullptr);
+// Parses `text` by rule O2. A failure says which part of O2 the text breaks, as the end of
+// a sentence about the text ("has a leading 0 (O2: …)").
+Result<OrbitNumber> parse_orbit_number(std::string_view text);
 
 }  // namespace cpark

@@ -1,11 +1,13 @@
 // A named range of the orbit table (O1): CallPark orbits or GroupPickup group numbers,
-// owned by one Application service (pool). Validation of one range alone (O2, O3, O5);
-// rules that need the whole table (O4, O6) live in deployment_rules.
+// owned by one Application service (pool). Validation of one range alone (O2, O3, O5)
+// gives its parsed bounds; rules that need the whole table (O4, O6) live in
+// deployment_rules and their result in ValidatedDeployment.
 #pragma once
 #include <cstdint>
 #include <optional>
 #include <string>
 
+#include "common/result.h"
 #include "engine/orbit_number.h"
 
 namespace cpark {
@@ -18,29 +20,35 @@ constexpr std::uint32_t kMaxNumbersPerRange = 10000;   // O5
 constexpr std::uint32_t kMaxNumbersPerPool = 50000;    // O5
 constexpr std::uint32_t kRecommendedRangeSize = 100;   // O5 warning threshold
 
+// A range as the administrator wrote it (the store and the text files hold this).
 struct OrbitRange {
   std::string name;
-  std::string start;   // as the administrator wrote it
+  std::string start;
   std::string end;
   RangeType type = RangeType::CallPark;
   std::string pool;    // the Application service (pool) that owns it
 
-  // Parsed bounds; valid only after validate_range() succeeded.
+  std::string describe() const;  // `range "sales" *100-*199`
+};
+
+// The numbers a valid range covers. Numbers with another prefix or length are never in
+// it, whatever their value (O3, O4).
+struct RangeBounds {
   OrbitNumber first{}, last{};
+
   std::uint32_t size() const { return last.value - first.value + 1; }
   bool contains(const OrbitNumber& n) const {
     return n.prefix == first.prefix && n.digits == first.digits && n.value >= first.value &&
            n.value <= last.value;
   }
-  bool overlaps(const OrbitRange& o) const {
+  bool overlaps(const RangeBounds& o) const {
     return first.prefix == o.first.prefix && first.digits == o.first.digits &&
            first.value <= o.last.value && o.first.value <= last.value;
   }
-  std::string describe() const;  // `range "sales" *100-*199`
 };
 
-// Checks O2, O3 and the per-range half of O5 and fills first/last. Returns an empty
-// string when the range is valid, otherwise one sentence naming the value and the rule.
-std::string validate_range(OrbitRange& r);
+// Checks O1 (name, pool), O2, O3 and the per-range half of O5; the error is one sentence
+// naming the range, the value and the rule.
+Result<RangeBounds> validate_range(const OrbitRange& r);
 
 }  // namespace cpark

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/detail/random.h"
+#include "common/random.h"
 
 namespace cpark::sim {
 

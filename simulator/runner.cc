@@ -4,6 +4,8 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <exception>
+#include <mutex>
 #include <thread>
 
 #include "config/deployment_file.h"
@@ -20,22 +22,33 @@ Estimate PointResult::figure(const std::string& name) const {
   return estimate(v);
 }
 
-std::vector<std::string> PointResult::pools() const {
-  std::vector<std::string> out;
-  for (auto& p : deployment.pools) out.push_back(p.name);
-  return out;
-}
 
 namespace {
 
-// Runs tasks 0..n-1 on `jobs` threads, reporting progress from the calling thread.
+std::string describe(PointId p) {
+  return p.stage == PointId::Stage::Planning ? " planning round " + std::to_string(p.index)
+                                             : " sweep point " + std::to_string(p.index);
+}
+
+// Runs tasks 0..n-1 on `jobs` threads, reporting progress from the calling thread. The
+// first exception a task throws stops the other workers and is rethrown here.
 void run_parallel(std::size_t n, int jobs, const std::function<void(std::size_t)>& task, const RunOptions& options,
                   Progress& progress, double total_sim_seconds) {
   std::atomic<std::size_t> next{0}, done{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;
+  std::mutex error_mutex;
   auto worker = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+    for (std::size_t i; !failed.load() && (i = next.fetch_add(1)) < n;) {
       if (progress.stop.load()) break;
-      task(i);
+      try {
+        task(i);
+      } catch (...) {
+        std::lock_guard lock(error_mutex);
+        if (!error) error = std::current_exception();
+        failed.store(true);
+        break;
+      }
       done.fetch_add(1);
     }
   };
@@ -47,7 +60,7 @@ void run_parallel(std::size_t n, int jobs, const std::function<void(std::size_t)
   } else {
     std::thread last(worker);
     const auto start = std::chrono::steady_clock::now();
-    while (done.load() < n && !(progress.stop.load() && next.load() >= n)) {
+    while (done.load() < n && !failed.load() && !(progress.stop.load() && next.load() >= n)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
       const double sim_s = double(progress.sim_ms.load()) / 1000.0;
       const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -57,36 +70,28 @@ void run_parallel(std::size_t n, int jobs, const std::function<void(std::size_t)
     last.join();
   }
   for (auto& t : pool) t.join();
-}
-
-// Every combination of the sweep's values (D3), first parameter varying slowest.
-std::vector<std::vector<std::pair<std::string, double>>> sweep_points(const Scenario& s) {
-  std::vector<std::vector<std::pair<std::string, double>>> points(1);
-  for (auto& p : s.sweep) {
-    std::vector<std::vector<std::pair<std::string, double>>> next;
-    for (auto& prefix : points)
-      for (double v : p.values) {
-        auto row = prefix;
-        row.emplace_back(p.name, v);
-        next.push_back(std::move(row));
-      }
-    points = std::move(next);
-  }
-  return points;
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace
 
-PointResult run_point(const Scenario& s, std::size_t point_index, const RunOptions& options, Progress& progress) {
+PointResult run_point(const Scenario& s, PointId point, const RunOptions& options, Progress& progress) {
   PointResult out;
-  out.deployment = build_deployment(s);
+  const DeploymentPtr deployment = build_deployment(s);
+  for (std::uint32_t p = 0; p < deployment->pool_count(); ++p) out.pool_names.push_back(deployment->pool(p).name);
+  const auto book = make_phone_book(s, deployment);
   const auto reps = std::size_t(s.run.replications);
   std::vector<ReplicationResult> results(reps);
-  run_parallel(reps, options.jobs,
-               [&](std::size_t r) {
-                 results[r] = run_replication(s, out.deployment, replication_seed(s.run.seed, point_index, r), &progress);
-               },
-               options, progress, double(reps) * (s.run.warmup + s.run.duration));
+  try {
+    run_parallel(reps, options.jobs,
+                 [&](std::size_t r) { results[r] = run_replication(s, *book, point, r, &progress); },
+                 options, progress, double(reps) * (s.run.warmup + s.run.duration));
+  } catch (const std::bad_alloc&) {
+    throw SimulationError(s.file + ": out of memory while simulating" + describe(point) +
+                          " (fewer replications, a longer sample_interval or a shorter run need less)");
+  } catch (const std::exception& e) {
+    throw SimulationError(s.file + ": simulating" + describe(point) + " failed: " + e.what());
+  }
   for (auto& r : results)
     if (r.completed) out.replications.push_back(std::move(r));
   return out;
@@ -117,12 +122,13 @@ std::vector<PoolPlan> plan_orbits(const Scenario& base, const PointResult& measu
     for (auto& x : search) done = done && settled(x);
     if (done) break;
     Scenario s = base;
+    s.built = nullptr;  // the orbit counts change
     for (std::size_t i = 0; i < plans.size(); ++i)
-      if (auto e = resize_orbits(s.deployment, plans[i].pool, search[i].next); !e.empty()) {
-        plans[i].note = "cannot try " + std::to_string(search[i].next) + " orbits: " + e;
+      if (auto e = resize_orbits(s.deployment, plans[i].pool, search[i].next); !e) {
+        plans[i].note = "cannot try " + std::to_string(search[i].next) + " orbits: " + e.message();
         search[i] = {0, 1, 1};  // give up on this pool
       }
-    PointResult r = run_point(s, 1000 + std::size_t(round), options, progress);
+    PointResult r = run_point(s, {PointId::Stage::Planning, std::uint32_t(round)}, options, progress);
     for (std::size_t i = 0; i < plans.size(); ++i) {
       Search& x = search[i];
       if (settled(x)) continue;
@@ -147,14 +153,15 @@ std::vector<PoolPlan> plan_orbits(const Scenario& base, const PointResult& measu
 }  // namespace
 
 ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress& progress) {
+  if (auto size = check_size(s); !size) throw FileError(s.file + ": " + size.message());
   ScenarioRun run;
   run.target_blocking = s.run.target_blocking;
   auto points = sweep_points(s);
   for (std::size_t i = 0; i < points.size() && !progress.stop.load(); ++i) {
     Scenario point = s;
     for (auto& [name, value] : points[i])
-      if (auto e = apply_parameter(point, name, value); !e.empty()) throw FileError(s.file + ": " + e);
-    PointResult r = run_point(point, i, options, progress);
+      if (auto e = apply_parameter(point, name, value); !e) throw FileError(s.file + ": " + e.message());
+    PointResult r = run_point(point, {PointId::Stage::Sweep, std::uint32_t(i)}, options, progress);
     r.parameters = points[i];
     run.points.push_back(std::move(r));
   }

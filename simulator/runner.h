@@ -1,10 +1,12 @@
 // Runs a scenario: every sweep point (D3) times its replications, spread over `jobs`
-// threads. Each replication has its own seed derived from (scenario seed, point,
-// replication), and results are kept by index, so the output is the same whatever
-// `jobs` is. Ctrl-C (Progress::stop) keeps the replications that finished.
+// threads. Each replication has its own seeds derived from (scenario seed, purpose,
+// point, replication), and results are kept by index, so the output is the same whatever
+// `jobs` is. Ctrl-C (Progress::stop) keeps the replications that finished. A failure
+// inside a worker stops the others and comes back as one SimulationError.
 #pragma once
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,12 @@
 
 namespace cpark::sim {
 
+// A replication could not run to the end (out of memory, an internal error); the
+// message says which point and replication, and what went wrong.
+struct SimulationError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 struct RunOptions {
   int jobs = 1;
   // Called about four times a second from the calling thread while replications run.
@@ -23,10 +31,10 @@ struct RunOptions {
 
 struct PointResult {
   std::vector<std::pair<std::string, double>> parameters;  // empty without a sweep
-  Deployment deployment;
+  std::vector<std::string> pool_names;                     // in the order of the samples
   std::vector<ReplicationResult> replications;             // completed ones, in order
   Estimate figure(const std::string& name) const;
-  std::vector<std::string> pools() const;
+  const std::vector<std::string>& pools() const { return pool_names; }
 };
 
 // D6: per pool, the smallest orbit count whose simulated blocking meets the target.
@@ -49,6 +57,6 @@ struct ScenarioRun {
 ScenarioRun run_scenario(const Scenario& s, const RunOptions& options, Progress& progress);
 
 // Runs the replications of one configuration (used by sweeps and the planning search).
-PointResult run_point(const Scenario& s, std::size_t point_index, const RunOptions& options, Progress& progress);
+PointResult run_point(const Scenario& s, PointId point, const RunOptions& options, Progress& progress);
 
 }  // namespace cpark::sim

@@ -7,9 +7,21 @@
 #include <vector>
 
 #include "engine/deployment.h"
+#include "engine/validated_deployment.h"
 #include "simulator/distribution.h"
 
 namespace cpark::sim {
+
+// The identity domain of synthetic users (a bare user name "sim0-17" is
+// sip:sim0-17@sim.invalid, engine/identity.h) and the caller they mark Friends and Family.
+inline constexpr const char* kSimulatedDomain = "sim.invalid";
+inline constexpr const char* kFamilyContact = "family@home.invalid";
+
+// What one run may ask for at most, checked before anything is generated (a scenario
+// must fail in words, not exhaust memory).
+inline constexpr std::size_t kMaxSweepPoints = 10'000;
+inline constexpr double kMaxSampleBytes = 2e9;   // busy-orbit samples held for the report
+inline constexpr int kMaxReplications = 10'000;
 
 // Synthetic users of one pool (D2 "users per pool and group").
 struct Population {
@@ -75,6 +87,9 @@ struct Scenario {
   std::vector<Traffic> traffic;
   RunSettings run;
   std::vector<SweepParameter> sweep;
+  // The deployment with its synthetic users, validated: set when read, cleared by any
+  // change to `deployment` (apply_parameter), rebuilt by build_deployment().
+  DeploymentPtr built;
 
   Traffic* find_traffic(std::string_view pool);
   const Traffic* find_traffic(std::string_view pool) const;
@@ -84,15 +99,24 @@ struct Scenario {
 Scenario read_scenario(const std::string& path);
 Scenario parse_scenario(const std::string& text, const std::string& path);
 
-// Adds the synthetic users to the deployment and validates it (O, C, V, G rules).
-// Throws FileError naming the scenario file and the broken rule.
-Deployment build_deployment(const Scenario& s);
+// Adds the synthetic users to the deployment and validates it (O, C, V, G rules); the
+// result of reading is reused when nothing changed since. Throws FileError naming the
+// scenario file and the broken rule.
+DeploymentPtr build_deployment(const Scenario& s);
 
-// Sets one swept parameter; returns an error sentence or empty.
-std::string apply_parameter(Scenario& s, const std::string& name, double value);
+// Sets one swept parameter.
+Status apply_parameter(Scenario& s, const std::string& name, double value);
 
 // Makes `pool` own exactly `orbits` CallPark orbits (D6, sweeps of orbits.<pool>),
 // starting at its first CallPark range's first number.
-std::string resize_orbits(Deployment& d, const std::string& pool, long orbits);
+Status resize_orbits(Deployment& d, const std::string& pool, long orbits);
+
+// Refuses a run whose results would not fit in memory (samples x pools x replications x
+// sweep points), naming the figures and what to change.
+Status check_size(const Scenario& s);
+
+// Every combination of the sweep's values (D3), first parameter varying slowest.
+std::vector<std::vector<std::pair<std::string, double>>> sweep_points(const Scenario& s);
+std::size_t sweep_point_count(const Scenario& s);
 
 }  // namespace cpark::sim

@@ -5,22 +5,86 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "common/slot_map.h"
 #include "engine/engine.h"
+#include "engine/identity.h"
 #include "simulator/event_queue.h"
 
 namespace cpark::sim {
 
-std::uint64_t replication_seed(std::uint64_t scenario_seed, std::size_t point, std::size_t rep) {
-  std::uint64_t z = scenario_seed * 0x9e3779b97f4a7c15ULL + (std::uint64_t(point) << 32) + rep + 1;
+namespace {
+
+std::uint64_t mix(std::uint64_t z) {  // splitmix64's finalizer
+  z += 0x9e3779b97f4a7c15ULL;
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
 }
 
+}  // namespace
+
+std::uint64_t derive_seed(std::uint64_t scenario_seed, SeedPurpose purpose, PointId point, std::uint64_t replication) {
+  std::uint64_t h = mix(scenario_seed);
+  h = mix(h ^ std::uint64_t(purpose));
+  h = mix(h ^ ((std::uint64_t(point.stage) << 32) | point.index));
+  return mix(h ^ replication);
+}
+
+// Who the synthetic phones call, park for and pick up for. On the first deployment an
+// engine serves, a user's id is its index and a pool's id is its index (engine.h), so
+// the book can be built once per configuration and used by every replication's engine.
+struct PhoneBook {
+  DeploymentPtr deployment;
+  struct Pool {
+    int traffic = -1;                       // index into Scenario::traffic
+    std::vector<UserId> users, parkers;
+  };
+  std::vector<Pool> pools;
+  std::vector<std::uint64_t> user_group;    // group key per user, 0 = none
+  struct Group {
+    OrbitNumber number;
+    std::vector<UserId> members;
+  };
+  std::unordered_map<std::uint64_t, Group> groups;
+  std::string domain;                       // the identity domain of the synthetic users
+};
+
+std::shared_ptr<const PhoneBook> make_phone_book(const Scenario& s, DeploymentPtr deployment) {
+  auto book = std::make_shared<PhoneBook>();
+  const ValidatedDeployment& d = *deployment;
+  book->pools.resize(d.pool_count());
+  for (std::uint32_t p = 0; p < d.pool_count(); ++p)
+    for (std::size_t t = 0; t < s.traffic.size(); ++t)
+      if (s.traffic[t].pool == d.pool(p).name) book->pools[p].traffic = int(t);
+  book->user_group.resize(d.user_count());
+  for (UserId u = 0; u < d.user_count(); ++u) {
+    const auto& info = d.user_info(u);
+    PhoneBook::Pool& pool = book->pools[info.pool];
+    pool.users.push_back(u);
+    if (info.call_park_enabled) pool.parkers.push_back(u);
+    book->user_group[u] = info.group_key;
+    if (info.group_key) {
+      PhoneBook::Group& g = book->groups[info.group_key];
+      if (g.members.empty()) g.number = *parse_orbit_number(d.user(u).pickup_group);
+      g.members.push_back(u);
+    }
+  }
+  book->domain = kSimulatedDomain;
+  book->deployment = std::move(deployment);
+  return book;
+}
+
 namespace {
 
-constexpr SimTime kMs = 1000;
-SimTime ms(double seconds) { return SimTime(std::llround(seconds * double(kMs))); }
+// The simulator's clock counts microseconds, finer than the engine's milliseconds, so
+// arrival epochs keep their resolution at high rates (a Poisson stream at 100/s is not
+// rounded to whole milliseconds).
+using SimTime = std::int64_t;
+constexpr SimTime kTicksPerSecond = 1'000'000;
+constexpr SimTime kTicksPerMs = kTicksPerSecond / 1000;
+SimTime ticks(double seconds) { return SimTime(std::llround(seconds * double(kTicksPerSecond))); }
+Time engine_time(SimTime t) { return Time(t / kTicksPerMs); }
+SimTime sim_time(Time t) { return t.count() * kTicksPerMs; }
 
 enum class Kind : std::uint8_t {
   CallArrival, ParkArrival, CalleeAnswers, PickupAttempt, CallerHangsUp, ParkCall, Retrieve,
@@ -30,68 +94,47 @@ enum class Kind : std::uint8_t {
 struct Event {
   Kind kind;
   std::uint32_t who;       // pool, or user for re-delivered requests
-  std::uint64_t call;      // a call id, or the park id for answers
+  std::uint64_t call;      // a call id, the park id for answers, the pool for re-deliveries
   OrbitNumber number{};    // re-delivered requests
 };
 
+// The counters a replication reports; the enum and the names come from one list.
+#define CPARK_SIM_COUNTERS(X)                                                                     \
+  X(calls) X(calls_to_group_members) X(calls_pickable) X(calls_answered_by_callee)                \
+  X(calls_picked_up) X(calls_to_voicemail) X(calls_caller_gave_up) X(pickup_attempts)             \
+  X(pickups_nothing_to_pick_up) X(pickups_refused) X(park_attempts) X(parks) X(parks_blocked)     \
+  X(parks_refused_other) X(ringbacks) X(fallback_answered) X(fallback_unanswered)                 \
+  X(ended_retrieved) X(ended_ringback) X(ended_fallback) X(ended_abandoned) X(ended_disconnected) \
+  X(routed_to_owning_pool) X(retrieve_rejected)
 enum Counter : int {
-  k_calls,
-  k_calls_to_group_members,
-  k_calls_pickable,
-  k_calls_answered_by_callee,
-  k_calls_picked_up,
-  k_calls_to_voicemail,
-  k_calls_caller_gave_up,
-  k_pickup_attempts,
-  k_pickups_nothing_to_pick_up,
-  k_pickups_refused,
-  k_park_attempts,
-  k_parks,
-  k_parks_blocked,
-  k_parks_refused_other,
-  k_ringbacks,
-  k_fallback_answered,
-  k_fallback_unanswered,
-  k_ended_retrieved,
-  k_ended_ringback,
-  k_ended_fallback,
-  k_ended_abandoned,
-  k_ended_disconnected,
-  k_routed_to_owning_pool,
-  k_retrieve_rejected,
+#define CPARK_ENUM(name) k_##name,
+  CPARK_SIM_COUNTERS(CPARK_ENUM)
+#undef CPARK_ENUM
   kCounters
 };
-const char* const kCounterNames[] = {
-    "calls",
-    "calls_to_group_members",
-    "calls_pickable",
-    "calls_answered_by_callee",
-    "calls_picked_up",
-    "calls_to_voicemail",
-    "calls_caller_gave_up",
-    "pickup_attempts",
-    "pickups_nothing_to_pick_up",
-    "pickups_refused",
-    "park_attempts",
-    "parks",
-    "parks_blocked",
-    "parks_refused_other",
-    "ringbacks",
-    "fallback_answered",
-    "fallback_unanswered",
-    "ended_retrieved",
-    "ended_ringback",
-    "ended_fallback",
-    "ended_abandoned",
-    "ended_disconnected",
-    "routed_to_owning_pool",
-    "retrieve_rejected",
+constexpr const char* kCounterNames[] = {
+#define CPARK_NAME(name) #name,
+    CPARK_SIM_COUNTERS(CPARK_NAME)
+#undef CPARK_NAME
 };
+static_assert(std::size(kCounterNames) == kCounters);
+
+Counter ended_counter(EndReason r) {
+  switch (r) {
+    case EndReason::Retrieved: return k_ended_retrieved;
+    case EndReason::Ringback: return k_ended_ringback;
+    case EndReason::Fallback: return k_ended_fallback;
+    case EndReason::Abandoned: return k_ended_abandoned;
+    case EndReason::Disconnected: return k_ended_disconnected;
+  }
+  return k_ended_disconnected;
+}
+
+template <class... F> struct overload : F... { using F::operator()...; };
+template <class... F> overload(F...) -> overload<F...>;
 
 // A call the phones are handling: ringing, talking before a park, parked, or at fallback.
 struct Call {
-  std::uint32_t gen = 0;
-  bool active = false;
   bool ringing = false;
   PoolId pool = 0;
   UserId callee = kNoUser, answered_by = kNoUser;
@@ -103,34 +146,26 @@ struct Call {
 
 class Simulation {
  public:
-  Simulation(const Scenario& s, const Deployment& d, std::uint64_t seed, Progress* progress)
-      : s_(s), engine_(seed ^ 0x5eed), rng_(seed), progress_(progress) {
-    if (auto r = engine_.apply_deployment(0, d); !r.ok)
-      throw std::logic_error("simulation: deployment refused by the engine: " + r.error);  // validated before
-    pools_.resize(engine_.pool_count());
-    for (auto& p : d.pools) {
-      PoolId id = *engine_.pool_id(p.name);
-      pools_[id].name = p.name;
-      pools_[id].traffic = s.find_traffic(p.name);
-      pools_[id].capacity = engine_.orbit_capacity(id);
-    }
-    for (auto& u : d.users) {
-      const UserId id = *engine_.user_id(u.name);
-      PoolState& p = pools_[*engine_.pool_id(u.pool)];
-      p.users.push_back(id);
-      if (d.call_park_enabled_for(u)) p.parkers.push_back(id);
-      if (auto g = parse_orbit_number(u.pickup_group)) groups_[g->key()].push_back(id);
-      if (user_group_.size() <= id) user_group_.resize(id + 1, 0), user_pool_.resize(id + 1, 0);
-      user_group_[id] = u.pickup_group.empty() ? 0 : parse_orbit_number(u.pickup_group)->key();
-      user_pool_[id] = *engine_.pool_id(u.pool);
-      user_data_.resize(std::max<std::size_t>(user_data_.size(), id + 1));
-      user_data_[id] = &u;
+  Simulation(const Scenario& s, const PhoneBook& book, PointId point, std::uint64_t replication, Progress* progress)
+      : s_(s),
+        book_(book),
+        engine_(derive_seed(s.run.seed, SeedPurpose::Engine, point, replication), book.domain),
+        rng_(derive_seed(s.run.seed, SeedPurpose::Phones, point, replication)),
+        progress_(progress) {
+    if (auto r = engine_.apply_deployment(Time{0}, book.deployment); !r)
+      throw std::logic_error("simulation: deployment refused by the engine: " + r.message());  // validated before
+    pools_.resize(book.pools.size());
+    for (PoolId p = 0; p < pools_.size(); ++p) {
+      pools_[p].name = book.deployment->pool(p).name;
+      if (book.pools[p].traffic >= 0) pools_[p].traffic = &s.traffic[std::size_t(book.pools[p].traffic)];
+      pools_[p].capacity = engine_.orbit_capacity(p);
     }
     samples_.resize(pools_.size());
   }
 
   ReplicationResult run() {
-    const SimTime warmup = ms(s_.run.warmup), end = warmup + ms(s_.run.duration);
+    const SimTime warmup = ticks(s_.run.warmup), end = warmup + ticks(s_.run.duration);
+    next_arrival_.assign(pools_.size(), {0.0, 0.0});
     for (PoolId p = 0; p < pools_.size(); ++p) {
       if (const Traffic* t = pools_[p].traffic) {
         if (t->calls_per_hour > 0) schedule_arrival(Kind::CallArrival, p, t->calls_per_hour);
@@ -146,8 +181,8 @@ class Simulation {
     for (;;) {
       const auto tq = q_.next_time();
       const auto te = engine_.next_deadline();
-      if (te && (!tq || *te <= *tq)) {
-        q_.advance_to(*te);
+      if (te && (!tq || sim_time(*te) <= *tq)) {
+        q_.advance_to(sim_time(*te));
         engine_.handle_timeout(*te);
       } else if (tq) {
         const Event e = *q_.pop();
@@ -159,18 +194,13 @@ class Simulation {
       } else {
         break;
       }
-      drain_outputs();
+      while (auto out = engine_.poll_output()) on_output(*out);
       if ((++events & 4095) == 0 && progress_) {
-        progress_->events.fetch_add(4096, std::memory_order_relaxed);
-        progress_->sim_ms.fetch_add(q_.now() - reported_ms_, std::memory_order_relaxed);
-        reported_ms_ = q_.now();
+        report_progress(4096);
         if (progress_->stop.load(std::memory_order_relaxed)) break;
       }
     }
-    if (progress_) {
-      progress_->events.fetch_add(events & 4095, std::memory_order_relaxed);
-      progress_->sim_ms.fetch_add(q_.now() - reported_ms_, std::memory_order_relaxed);
-    }
+    if (progress_) report_progress(events & 4095);
     return finish(finished, events);
   }
 
@@ -178,43 +208,33 @@ class Simulation {
   struct PoolState {
     std::string name;
     const Traffic* traffic = nullptr;
-    std::vector<UserId> users, parkers;
     std::uint32_t capacity = 0, busy = 0, peak = 0;
-    double busy_area = 0;  // orbit-milliseconds while measuring
+    double busy_area = 0;  // orbit-ticks while measuring
     SimTime busy_since = 0;
-    double attempts = 0, blocked = 0, orbit_time_ms = 0, orbit_time_count = 0;
+    double attempts = 0, blocked = 0, orbit_time = 0, orbit_time_count = 0;
   };
 
+  Time now() const { return engine_time(q_.now()); }
+  void report_progress(std::uint64_t events) {
+    progress_->events.fetch_add(events, std::memory_order_relaxed);
+    const SimTime ms = q_.now() / kTicksPerMs;
+    progress_->sim_ms.fetch_add(ms - reported_ms_, std::memory_order_relaxed);
+    reported_ms_ = ms;
+  }
+
   // ---- calls ----
-  std::uint64_t new_call(PoolId pool) {
-    std::uint32_t slot;
-    if (!free_calls_.empty()) {
-      slot = free_calls_.back();
-      free_calls_.pop_back();
-    } else {
-      slot = std::uint32_t(calls_.size());
-      calls_.emplace_back();
-    }
-    Call& c = calls_[slot];
-    const std::uint32_t gen = c.gen + 1;
-    c = Call{};
-    c.gen = gen;
-    c.active = true;
-    c.pool = pool;
-    return (std::uint64_t(gen) << 32) | slot;
+  CallId new_call(PoolId pool, Call** out) {
+    const SlotId id = calls_.emplace();
+    *out = calls_.find(id);
+    (*out)->pool = pool;
+    return id.bits();
   }
-  Call* find(std::uint64_t id) {
-    const auto slot = std::uint32_t(id);
-    if ((id >> 62) || slot >= calls_.size()) return nullptr;
-    Call& c = calls_[slot];
-    return c.active && c.gen == std::uint32_t(id >> 32) ? &c : nullptr;
-  }
-  void end_call(std::uint64_t id) {
+  Call* find(CallId id) { return calls_.find(SlotId::from_bits(id)); }
+  void end_call(CallId id) {
     Call* c = find(id);
     if (!c) return;
     for (EventId e : {c->answer, c->pickup, c->hangup, c->retrieve, c->abandon}) q_.cancel(e);
-    c->active = false;
-    free_calls_.push_back(std::uint32_t(id));
+    calls_.erase(SlotId::from_bits(id));
   }
   void stop_ringing(Call& c) {
     c.ringing = false;
@@ -222,24 +242,29 @@ class Simulation {
     q_.cancel(c.pickup);
     q_.cancel(c.hangup);
   }
-  std::uint64_t side_call() { return (std::uint64_t{1} << 62) | ++side_calls_; }
+  // The leg of a retriever or picker: the phones do not follow it, so its id names no
+  // call (an index no slot has) and find() never matches it.
+  CallId side_call() { return SlotId{~std::uint32_t{0}, std::uint32_t(2 * ++side_calls_ + 1)}.bits(); }
 
   UserId pick(const std::vector<UserId>& v) { return v.empty() ? kNoUser : v[rng_.below(std::uint32_t(v.size()))]; }
   bool chance(double p) { return p > 0 && uniform01(rng_) < p; }
+  SimTime after(double seconds) { return q_.now() + ticks(seconds); }
 
-  // Poisson arrivals, thinned by the hourly profile when there is one.
+  // Poisson arrivals, thinned by the hourly profile when there is one. Epochs are kept in
+  // seconds at full resolution; only the event time is rounded to the clock's tick.
   void schedule_arrival(Kind kind, PoolId pool, double per_hour) {
     const Traffic& t = *pools_[pool].traffic;
     double peak = 1;
     if (!t.hourly_profile.empty()) peak = *std::max_element(t.hourly_profile.begin(), t.hourly_profile.end());
     if (peak <= 0) return;
-    const double gap = -std::log(uniform01(rng_)) * 3600.0 / (per_hour * peak);
-    q_.schedule(q_.now() + std::max<SimTime>(1, ms(gap)), {kind, pool, 0});
+    double& epoch = kind == Kind::CallArrival ? next_arrival_[pool].first : next_arrival_[pool].second;
+    epoch += -std::log(uniform01(rng_)) * 3600.0 / (per_hour * peak);
+    q_.schedule(ticks(epoch), {kind, pool, 0});
   }
   bool accept_by_profile(const Traffic& t) {
     if (t.hourly_profile.empty()) return true;
     const double peak = *std::max_element(t.hourly_profile.begin(), t.hourly_profile.end());
-    const auto hour = std::size_t((q_.now() / (3600 * kMs)) % 24);
+    const auto hour = std::size_t((q_.now() / (3600 * kTicksPerSecond)) % 24);
     return uniform01(rng_) * peak < t.hourly_profile[hour];
   }
 
@@ -249,7 +274,7 @@ class Simulation {
   void request(double n = 1) {  // SIP requests the server sees (D4 request rate)
     if (!measuring_) return;
     requests_ += n;
-    const SimTime window = q_.now() / (60 * kMs);
+    const SimTime window = q_.now() / (60 * kTicksPerSecond);
     if (window != window_) {
       peak_window_ = std::max(peak_window_, window_requests_);
       window_ = window;
@@ -267,7 +292,7 @@ class Simulation {
   void start_measuring(SimTime now) {
     measuring_ = true;
     for (auto& p : pools_) p.busy_since = now, p.peak = p.busy;
-    window_ = now / (60 * kMs);
+    window_ = now / (60 * kTicksPerSecond);
   }
 
   // ---- inputs from the phones ----
@@ -279,7 +304,7 @@ class Simulation {
         Call* c = find(e.call);
         if (!c || !c->ringing) return;
         stop_ringing(*c);
-        engine_.handle(q_.now(), CallAnswered{e.call});
+        engine_.handle(now(), CallAnswered{e.call});
         request();
         count(k_calls_answered_by_callee);
         c->answered_by = c->callee;
@@ -289,22 +314,21 @@ class Simulation {
         Call* c = find(e.call);
         if (!c || !c->ringing) return;
         c->pickup = {};
-        const auto& members = groups_[user_group_[c->callee]];
+        const PhoneBook::Group& group = book_.groups.at(book_.user_group[c->callee]);
         UserId picker = kNoUser;
-        for (int tries = 0; tries < 4 && (picker == kNoUser || picker == c->callee); ++tries) picker = pick(members);
+        for (int tries = 0; tries < 4 && (picker == kNoUser || picker == c->callee); ++tries)
+          picker = pick(group.members);
         if (picker == kNoUser || picker == c->callee) return;
         count(k_pickup_attempts);
         request();
-        OrbitNumber group = *parse_orbit_number(user_data_[c->callee]->pickup_group);
-        last_requester_ = picker;
-        engine_.pickup(q_.now(), {side_call(), Caller{picker}, user_pool_[picker], group});
+        engine_.pickup(now(), {side_call(), Caller{picker}, book_.deployment->user_info(picker).pool, group.number});
         return;
       }
       case Kind::CallerHangsUp: {
         Call* c = find(e.call);
         if (!c || !c->ringing) return;
         stop_ringing(*c);
-        engine_.handle(q_.now(), CallEnded{e.call});
+        engine_.handle(now(), CallEnded{e.call});
         request();
         count(k_calls_caller_gave_up);
         return end_call(e.call);
@@ -313,9 +337,9 @@ class Simulation {
         Call* c = find(e.call);
         if (!c) return;
         count(k_park_attempts);
-        pools_[user_pool_[c->answered_by]].attempts += measuring_ ? 1 : 0;
+        pools_[book_.deployment->user_info(c->answered_by).pool].attempts += measuring_ ? 1 : 0;
         request();
-        engine_.park(q_.now(), {e.call, c->answered_by, std::nullopt});
+        engine_.park(now(), {e.call, c->answered_by, std::nullopt});
         return;
       }
       case Kind::Retrieve: {
@@ -323,44 +347,41 @@ class Simulation {
         if (!c || c->park == 0) return;
         c->retrieve = {};
         const PoolState& ps = pools_[c->pool];
-        UserId who = pick(ps.parkers);
+        UserId who = pick(book_.pools[c->pool].parkers);
         PoolId at = c->pool;
         if (ps.traffic && chance(ps.traffic->retrieve_at_other_pool) && pools_.size() > 1)
           at = PoolId((c->pool + 1 + rng_.below(std::uint32_t(pools_.size() - 1))) % pools_.size());
         request();
-        last_requester_ = who;
-        engine_.retrieve(q_.now(), {side_call(), Caller{who}, at, c->orbit, 0});
+        engine_.retrieve(now(), {side_call(), Caller{who}, at, c->orbit, 0});
         return;
       }
       case Kind::RedeliverRetrieve:
         request();
-        last_requester_ = e.who;
-        engine_.retrieve(q_.now(), {side_call(), Caller{e.who}, PoolId(e.call), e.number, 0});
+        engine_.retrieve(now(), {side_call(), Caller{e.who}, PoolId(e.call), e.number, 0});
         return;
       case Kind::RedeliverPickup:
         request();
-        last_requester_ = e.who;
-        engine_.pickup(q_.now(), {side_call(), Caller{e.who}, PoolId(e.call), e.number});
+        engine_.pickup(now(), {side_call(), Caller{e.who}, PoolId(e.call), e.number});
         return;
       case Kind::Abandon: {
         Call* c = find(e.call);
         if (!c || c->park == 0) return;
         c->abandon = {};
         request();
-        engine_.handle(q_.now(), PartyHungUp{e.call});
+        engine_.handle(now(), PartyHungUp{e.call});
         return;
       }
       case Kind::RingbackAnswer:
         request();
-        engine_.handle(q_.now(), RingbackAnswered{e.call});
+        engine_.handle(now(), RingbackAnswered{e.call});
         return;
       case Kind::FallbackAnswer:
         request();
-        engine_.handle(q_.now(), FallbackAnswered{e.call});
+        engine_.handle(now(), FallbackAnswered{e.call});
         return;
       case Kind::Sample:
         for (PoolId p = 0; p < pools_.size(); ++p) samples_[p].push_back(double(pools_[p].busy));
-        q_.schedule(q_.now() + ms(s_.run.sample_interval), {Kind::Sample, 0, 0});
+        q_.schedule(after(s_.run.sample_interval), {Kind::Sample, 0, 0});
         return;
       case Kind::WarmupEnd: return start_measuring(q_.now());
       case Kind::End: return;
@@ -371,152 +392,177 @@ class Simulation {
     PoolState& ps = pools_[pool];
     const Traffic& t = *ps.traffic;
     schedule_arrival(Kind::CallArrival, pool, t.calls_per_hour);
-    if (!accept_by_profile(t) || ps.users.empty()) return;
-    const std::uint64_t id = new_call(pool);
-    Call& c = *find(id);
-    c.callee = pick(ps.users);
-    c.ringing = true;
-    c.ring_start = q_.now();
-    const User& u = *user_data_[c.callee];
+    const auto& users = book_.pools[pool].users;
+    if (!accept_by_profile(t) || users.empty()) return;
+    Call* c = nullptr;
+    const CallId id = new_call(pool, &c);
+    c->callee = pick(users);
+    c->ringing = true;
+    c->ring_start = q_.now();
+    const User& u = book_.deployment->user(c->callee);
     // G6: some calls cannot be picked up, for one of five reasons.
-    std::string_view caller = "sip:customer@pstn.invalid", dialed = u.extension;
-    RouteKind route = RouteKind::Direct;
+    CallRinging ring{id, c->callee, external_caller_, u.extension, RouteKind::Direct, false};
     double x = uniform01(rng_);
     const Exclusions& ex = t.excluded;
     bool excluded = true;
-    if ((x -= ex.private_line) < 0) dialed = u.private_line;
-    else if ((x -= ex.friends_family) < 0) caller = "sip:family@home.invalid";
-    else if ((x -= ex.delegate) < 0) route = RouteKind::Delegate;
-    else if ((x -= ex.response_group) < 0) route = RouteKind::ResponseGroup;
-    else if ((x -= ex.team_call) < 0) route = RouteKind::TeamCall;
+    if ((x -= ex.private_line) < 0) ring.dialed = u.private_line;
+    else if ((x -= ex.friends_family) < 0) ring.caller = family_caller_;
+    else if ((x -= ex.delegate) < 0) ring.route = RouteKind::Delegate;
+    else if ((x -= ex.response_group) < 0) ring.route = RouteKind::ResponseGroup;
+    else if ((x -= ex.team_call) < 0) ring.route = RouteKind::TeamCall;
     else excluded = false;
+    const bool in_group = book_.user_group[c->callee] != 0;
     count(k_calls);
-    if (user_group_[c.callee]) {
+    if (in_group) {
       count(k_calls_to_group_members);
       if (!excluded) count(k_calls_pickable);
     }
     request();
-    engine_.handle(q_.now(), CallRinging{id, c.callee, caller, dialed, route, false});
+    engine_.handle(now(), ring);
     if (chance(t.callee_answer))
-      c.answer = q_.schedule_timeout(q_.now() + ms(t.callee_answer_delay.sample(rng_)), {Kind::CalleeAnswers, 0, id});
-    if (user_group_[c.callee] && chance(t.pickup))
-      c.pickup = q_.schedule_timeout(q_.now() + ms(t.pickup_delay.sample(rng_)), {Kind::PickupAttempt, 0, id});
+      c->answer = q_.schedule_timeout(after(t.callee_answer_delay.sample(rng_)), {Kind::CalleeAnswers, 0, id});
+    if (in_group && chance(t.pickup))
+      c->pickup = q_.schedule_timeout(after(t.pickup_delay.sample(rng_)), {Kind::PickupAttempt, 0, id});
     if (t.caller_patience)
-      c.hangup = q_.schedule_timeout(q_.now() + ms(t.caller_patience->sample(rng_)), {Kind::CallerHangsUp, 0, id});
+      c->hangup = q_.schedule_timeout(after(t.caller_patience->sample(rng_)), {Kind::CallerHangsUp, 0, id});
   }
 
   void park_arrives(PoolId pool) {
     PoolState& ps = pools_[pool];
     schedule_arrival(Kind::ParkArrival, pool, ps.traffic->parks_per_hour);
-    if (!accept_by_profile(*ps.traffic) || ps.parkers.empty()) return;
-    const std::uint64_t id = new_call(pool);
-    Call& c = *find(id);
-    c.answered_by = pick(ps.parkers);
+    const auto& parkers = book_.pools[pool].parkers;
+    if (!accept_by_profile(*ps.traffic) || parkers.empty()) return;
+    Call* c = nullptr;
+    const CallId id = new_call(pool, &c);
+    c->answered_by = pick(parkers);
     handle({Kind::ParkCall, 0, id});
   }
 
-  void maybe_park(std::uint64_t id, Call& c) {
-    const Traffic* t = pools_[user_pool_[c.answered_by]].traffic;
+  void maybe_park(CallId id, Call& c) {
+    const Traffic* t = pools_[book_.deployment->user_info(c.answered_by).pool].traffic;
     if (t && chance(t->park_share)) {
-      q_.schedule(q_.now() + ms(t->talk_before_park.sample(rng_)), {Kind::ParkCall, 0, id});
+      q_.schedule(after(t->talk_before_park.sample(rng_)), {Kind::ParkCall, 0, id});
       return;
     }
     end_call(id);  // talked and hung up: nothing more for the engine
   }
 
   // ---- outputs of the engine ----
-  void drain_outputs() {
-    auto& outs = engine_.outputs();
-    for (std::size_t i = 0; i < outs.size(); ++i) on_output(outs[i]);
-    engine_.clear_outputs();
+  void on_output(const Output& out) {
+    std::visit(overload{
+                   [&](const OrbitAssigned& a) { orbit_assigned(a); },
+                   [&](const ParkRejected& r) { park_rejected(r); },
+                   [&](const StartMusicOnHold&) { request(); },  // re-INVITE with music
+                   [&](const StopMusicOnHold&) {},
+                   [&](const Connect& cn) {
+                     request();  // re-INVITE connecting the legs
+                     if (!cn.peer_uri.empty()) {
+                       count(k_fallback_answered);
+                       end_call(cn.call);
+                     }
+                   },
+                   [&](const Disconnect& d) {
+                     request();  // BYE
+                     if (d.diagnostic == diag::kFallbackUnanswered) count(k_fallback_unanswered);
+                     if (Call* c = find(d.call); c && c->park == 0) end_call(d.call);
+                   },
+                   [&](const RingParker& rp) { ring_parker(rp); },
+                   [&](const StopRingback&) {},
+                   [&](const RingFallback& rf) { ring_fallback(rf); },
+                   [&](const StopFallback&) {},
+                   [&](const ParkEnded& e) { park_ended(e); },
+                   [&](const RetrieveRejected&) { count(k_retrieve_rejected); },
+                   [&](const RouteToPool& rt) {
+                     count(k_routed_to_owning_pool);  // P9: the request goes on to the owning pool
+                     const Kind again =
+                         rt.request == RoutedRequest::Pickup ? Kind::RedeliverPickup : Kind::RedeliverRetrieve;
+                     q_.schedule(q_.now(), {again, rt.from.user, rt.pool, rt.number});
+                   },
+                   [&](const CallPickedUp& pu) { picked_up(pu); },
+                   [&](const PickupRejected& pr) {
+                     count(pr.diagnostic == diag::kNothingToPickUp ? k_pickups_nothing_to_pick_up : k_pickups_refused);
+                   },
+                   [&](const ForwardNoAnswer& f) {
+                     request();
+                     count(k_calls_to_voicemail);
+                     if (Call* c = find(f.call)) stop_ringing(*c);
+                     end_call(f.call);
+                   },
+               },
+               out);
   }
 
-  void on_output(const Output& out) {
-    if (auto* a = std::get_if<OrbitAssigned>(&out)) {
-      request();  // NOTIFY with the orbit
-      Call* c = find(a->call);
-      if (!c) return;
-      c->park = a->park;
-      c->orbit = a->orbit;
-      c->pool = a->pool;
-      c->park_start = q_.now();
-      busy_change(a->pool, +1);
-      count(k_parks);
-      const Traffic* t = pools_[a->pool].traffic;
-      if (!t) return;
-      if (!chance(t->never_retrieved))
-        c->retrieve = q_.schedule_timeout(q_.now() + ms(t->retrieval_delay.sample(rng_)), {Kind::Retrieve, 0, a->call});
-      if (t->abandon)
-        c->abandon = q_.schedule_timeout(q_.now() + ms(t->abandon->sample(rng_)), {Kind::Abandon, 0, a->call});
-    } else if (auto* r = std::get_if<ParkRejected>(&out)) {
-      if (r->diagnostic.code == diag::kNoMoreOrbits.code) {
-        count(k_parks_blocked);
-        if (measuring_ && r->parker < user_pool_.size()) pools_[user_pool_[r->parker]].blocked += 1;
-      } else {
-        count(k_parks_refused_other);
-      }
-      end_call(r->call);
-    } else if (std::get_if<StartMusicOnHold>(&out) || std::get_if<Connect>(&out) || std::get_if<Disconnect>(&out)) {
-      request();  // re-INVITE or BYE
-      if (auto* d = std::get_if<Disconnect>(&out)) {
-        if (d->diagnostic.code == diag::kFallbackUnanswered.code) count(k_fallback_unanswered);
-        if (Call* c = find(d->call); c && c->park == 0) end_call(d->call);
-      } else if (auto* cn = std::get_if<Connect>(&out); cn && !cn->peer_uri.empty()) {
-        count(k_fallback_answered);
-        end_call(cn->call);
-      }
-    } else if (auto* rp = std::get_if<RingParker>(&out)) {
-      request();
-      count(k_ringbacks);
-      const Traffic* t = pools_[user_pool_[rp->parker]].traffic;
-      if (t && chance(t->ringback_answer))
-        q_.schedule(q_.now() + ms(t->ringback_answer_delay.sample(rng_)), {Kind::RingbackAnswer, 0, rp->park});
-    } else if (auto* rf = std::get_if<RingFallback>(&out)) {
-      request();
-      Call* c = find(rf->call);
-      const Traffic* t = c ? pools_[c->pool].traffic : nullptr;
-      if (t && chance(t->fallback_answer))
-        q_.schedule(q_.now() + ms(t->fallback_answer_delay.sample(rng_)), {Kind::FallbackAnswer, 0, rf->park});
-    } else if (auto* e = std::get_if<ParkEnded>(&out)) {
-      request();  // MESSAGE to the parker (P8)
-      busy_change(e->pool, -1);
-      count(Counter(k_ended_retrieved + int(e->reason)));
-      Call* c = find(e->call);
-      if (!c) return;
-      const double held = double(q_.now() - c->park_start);
-      if (measuring_) {
-        parked_time_.add(held / double(kMs));
-        pools_[e->pool].orbit_time_ms += held;
-        pools_[e->pool].orbit_time_count += 1;
-      }
-      q_.cancel(c->retrieve);
-      q_.cancel(c->abandon);
-      c->park = 0;
-      if (e->reason != EndReason::Fallback) end_call(e->call);
-    } else if (auto* rt = std::get_if<RouteToPool>(&out)) {
-      count(k_routed_to_owning_pool);  // P9: the request goes on to the owning pool
-      const OrbitRange* range = engine_.deployment().range_containing(rt->number);
-      const Kind again = range && range->type == RangeType::GroupPickup ? Kind::RedeliverPickup : Kind::RedeliverRetrieve;
-      q_.schedule(q_.now(), {again, last_requester_, rt->pool, rt->number});
-    } else if (auto* pu = std::get_if<CallPickedUp>(&out)) {
-      request(2);  // CANCEL of the ringing legs and the MESSAGE to the callee (G5)
-      count(k_calls_picked_up);
-      Call* c = find(pu->call);
-      if (!c) return;
-      if (measuring_) time_to_pickup_.add(double(q_.now() - c->ring_start) / double(kMs));
-      stop_ringing(*c);
-      c->answered_by = pu->picker;
-      maybe_park(pu->call, *c);
-    } else if (auto* pr = std::get_if<PickupRejected>(&out)) {
-      count(pr->diagnostic.code == diag::kNothingToPickUp.code ? k_pickups_nothing_to_pick_up : k_pickups_refused);
-    } else if (auto* f = std::get_if<ForwardNoAnswer>(&out)) {
-      request();
-      count(k_calls_to_voicemail);
-      if (Call* c = find(f->call)) stop_ringing(*c);
-      end_call(f->call);
-    } else if (std::get_if<RetrieveRejected>(&out)) {
-      count(k_retrieve_rejected);
+  void orbit_assigned(const OrbitAssigned& a) {
+    request();  // NOTIFY with the orbit
+    Call* c = find(a.call);
+    if (!c) return;
+    c->park = a.park;
+    c->orbit = a.orbit;
+    c->pool = a.pool;
+    c->park_start = q_.now();
+    busy_change(a.pool, +1);
+    count(k_parks);
+    const Traffic* t = pools_[a.pool].traffic;
+    if (!t) return;
+    if (!chance(t->never_retrieved))
+      c->retrieve = q_.schedule_timeout(after(t->retrieval_delay.sample(rng_)), {Kind::Retrieve, 0, a.call});
+    if (t->abandon) c->abandon = q_.schedule_timeout(after(t->abandon->sample(rng_)), {Kind::Abandon, 0, a.call});
+  }
+
+  void park_rejected(const ParkRejected& r) {
+    if (r.diagnostic == diag::kNoMoreOrbits) {
+      count(k_parks_blocked);
+      if (measuring_ && r.parker < book_.user_group.size())
+        pools_[book_.deployment->user_info(r.parker).pool].blocked += 1;
+    } else {
+      count(k_parks_refused_other);
     }
+    end_call(r.call);
+  }
+
+  void ring_parker(const RingParker& rp) {
+    request();
+    count(k_ringbacks);
+    const Traffic* t = pools_[book_.deployment->user_info(rp.parker).pool].traffic;
+    if (t && chance(t->ringback_answer))
+      q_.schedule(after(t->ringback_answer_delay.sample(rng_)), {Kind::RingbackAnswer, 0, rp.park});
+  }
+
+  void ring_fallback(const RingFallback& rf) {
+    request();
+    Call* c = find(rf.call);
+    const Traffic* t = c ? pools_[c->pool].traffic : nullptr;
+    if (t && chance(t->fallback_answer))
+      q_.schedule(after(t->fallback_answer_delay.sample(rng_)), {Kind::FallbackAnswer, 0, rf.park});
+  }
+
+  void park_ended(const ParkEnded& e) {
+    request();  // MESSAGE to the parker (P8)
+    busy_change(e.pool, -1);
+    count(ended_counter(e.reason));
+    Call* c = find(e.call);
+    if (!c) return;
+    const double held = double(q_.now() - c->park_start);
+    if (measuring_) {
+      parked_time_.add(held / double(kTicksPerSecond));
+      pools_[e.pool].orbit_time += held;
+      pools_[e.pool].orbit_time_count += 1;
+    }
+    q_.cancel(c->retrieve);
+    q_.cancel(c->abandon);
+    c->park = 0;
+    if (e.reason != EndReason::Fallback) end_call(e.call);
+  }
+
+  void picked_up(const CallPickedUp& pu) {
+    request(2);  // CANCEL of the ringing legs and the MESSAGE to the callee (G5)
+    count(k_calls_picked_up);
+    Call* c = find(pu.call);
+    if (!c) return;
+    if (measuring_) time_to_pickup_.add(double(q_.now() - c->ring_start) / double(kTicksPerSecond));
+    stop_ringing(*c);
+    c->answered_by = pu.picker;
+    maybe_park(pu.call, *c);
   }
 
   ReplicationResult finish(bool completed, std::uint64_t events) {
@@ -548,9 +594,9 @@ class Simulation {
       f[k + "park_attempts"] = ps.attempts;
       f[k + "parks_blocked"] = ps.blocked;
       f[k + "blocking"] = ps.attempts > 0 ? ps.blocked / ps.attempts : 0;
-      f[k + "busy_mean"] = ps.busy_area / (seconds * double(kMs));
+      f[k + "busy_mean"] = ps.busy_area / (seconds * double(kTicksPerSecond));
       f[k + "busy_peak"] = ps.peak;
-      const double mean_hold = ps.orbit_time_count > 0 ? ps.orbit_time_ms / ps.orbit_time_count / double(kMs) : 0;
+      const double mean_hold = ps.orbit_time_count > 0 ? ps.orbit_time / ps.orbit_time_count / double(kTicksPerSecond) : 0;
       f[k + "mean_time_in_orbit"] = mean_hold;
       f[k + "offered_load"] = ps.attempts / seconds * mean_hold;  // Erlang (D5)
     }
@@ -562,19 +608,19 @@ class Simulation {
   }
 
   const Scenario& s_;
+  const PhoneBook& book_;
   Engine engine_;
   Random rng_;
   Progress* progress_;
   EventQueue<Event> q_;
   std::vector<PoolState> pools_;
-  std::vector<const User*> user_data_;
-  std::vector<std::uint64_t> user_group_;
-  std::vector<PoolId> user_pool_;
-  std::unordered_map<std::uint64_t, std::vector<UserId>> groups_;
-  std::vector<Call> calls_;
-  std::vector<std::uint32_t> free_calls_;
-  std::uint64_t side_calls_ = 0;
-  UserId last_requester_ = kNoUser;  // who sent the request a RouteToPool answers
+  std::vector<std::pair<double, double>> next_arrival_;  // per pool: call and park epochs, s
+  SlotMap<Call> calls_;
+  std::uint32_t side_calls_ = 0;
+  // G6: a caller from outside and a caller the callees marked Friends and Family; their
+  // identities are written the way the server writes a caller's (engine/identity.h).
+  const std::string external_caller_ = sip_uri_of("customer@pstn.invalid", book_.domain);
+  const std::string family_caller_ = sip_uri_of(kFamilyContact, book_.domain);
   double counters_[kCounters] = {};
   std::vector<std::vector<double>> samples_;
   Histogram parked_time_{10, 120}, time_to_pickup_{1, 120};
@@ -585,8 +631,9 @@ class Simulation {
 
 }  // namespace
 
-ReplicationResult run_replication(const Scenario& s, const Deployment& d, std::uint64_t seed, Progress* progress) {
-  Simulation sim(s, d, seed, progress);
+ReplicationResult run_replication(const Scenario& s, const PhoneBook& book, PointId point, std::uint64_t replication,
+                                  Progress* progress) {
+  Simulation sim(s, book, point, replication, progress);
   return sim.run();
 }
 

@@ -5,7 +5,9 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <memory>
 
+#include "engine/validated_deployment.h"
 #include "simulator/replication_result.h"
 #include "simulator/scenario.h"
 
@@ -18,12 +20,25 @@ struct Progress {
   std::atomic<bool> stop{false};
 };
 
-// Runs one replication of `s` served by `deployment` (build_deployment(s)). `seed` is
-// this replication's own seed. Returns completed = false if stopped early.
-ReplicationResult run_replication(const Scenario& s, const Deployment& deployment, std::uint64_t seed,
-                                  Progress* progress = nullptr);
+// What every replication of one configuration shares, built once from the validated
+// deployment: who the synthetic phones call, who parks, who picks up for whom.
+struct PhoneBook;
+std::shared_ptr<const PhoneBook> make_phone_book(const Scenario& s, DeploymentPtr deployment);
 
-// The seed of replication `rep` of sweep point `point` (independent of --jobs).
-std::uint64_t replication_seed(std::uint64_t scenario_seed, std::size_t point, std::size_t rep);
+// Every random stream of a run comes from (scenario seed, purpose, point, replication)
+// through this one function, so no two streams share a seed: sweep points and planning
+// rounds are different stages, the engine and the phones different purposes.
+enum class SeedPurpose : std::uint8_t { Phones = 1, Engine = 2 };
+struct PointId {
+  enum class Stage : std::uint8_t { Sweep = 1, Planning = 2 };
+  Stage stage = Stage::Sweep;
+  std::uint32_t index = 0;
+};
+std::uint64_t derive_seed(std::uint64_t scenario_seed, SeedPurpose purpose, PointId point, std::uint64_t replication);
+
+// Runs replication `replication` of configuration `point` of `s` (its seeds come from
+// derive_seed). Returns completed = false if stopped early.
+ReplicationResult run_replication(const Scenario& s, const PhoneBook& book, PointId point,
+                                  std::uint64_t replication, Progress* progress = nullptr);
 
 }  // namespace cpark::sim

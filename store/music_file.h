@@ -2,14 +2,15 @@
 // only WMA; cpark plays WAV (RIFF/WAVE) and also accepts WMA (ASF) so files uploaded to
 // a Lync deployment can be carried over. Anything else, empty or over 32 MiB is refused.
 #pragma once
-#include <optional>
 #include <string>
+
+#include "common/result.h"
 
 namespace cpark {
 
 constexpr std::size_t kMaxMusicBytes = 32u << 20;
 
-// The bytes of the file at `path`, or nullopt with `error` naming the file and the rule.
-std::optional<std::string> read_music_file(const std::string& path, std::string& error);
+// The bytes of the file at `path`, or the sentence naming the file and the rule.
+Result<std::string> read_music_file(const std::string& path);
 
 }  // namespace cpark

@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <type_traits>
+
+#include "engine/user_fields.h"
 
 namespace cpark {
 
@@ -74,15 +77,38 @@ CREATE TABLE call_park_settings (scope TEXT PRIMARY KEY, timeout_seconds INTEGER
                                  max_attempts INTEGER NOT NULL, fallback_uri TEXT NOT NULL,
                                  music_on_hold INTEGER NOT NULL, ring_seconds INTEGER NOT NULL);
 CREATE TABLE voice_policies (name TEXT PRIMARY KEY, enable_call_park INTEGER NOT NULL);
-CREATE TABLE users (name TEXT PRIMARY KEY, extension TEXT NOT NULL, line TEXT NOT NULL,
-                    policy TEXT NOT NULL, pool TEXT NOT NULL, pickup_group TEXT NOT NULL,
-                    private_line TEXT NOT NULL, friends_family TEXT NOT NULL,
-                    delegates TEXT NOT NULL, team_members TEXT NOT NULL,
-                    simultaneous_ring TEXT NOT NULL, ring_timeout_seconds INTEGER NOT NULL,
-                    no_answer_target TEXT NOT NULL, homed_online INTEGER NOT NULL);
 CREATE TABLE music (pool TEXT PRIMARY KEY, file_name TEXT NOT NULL, checksum TEXT NOT NULL,
                     size_bytes INTEGER NOT NULL, bytes BLOB NOT NULL);
 )SQL";
+
+// Schema 2: one row whose value every committed change increments.
+const char* kRevisionTable =
+    "CREATE TABLE revision (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);"
+    "INSERT INTO revision VALUES (1, 1);";
+
+// The users table, its column list and its placeholders, from the one field list.
+template <class M> constexpr const char* sql_type() {
+  return std::is_same_v<M, std::int64_t> || std::is_same_v<M, bool> ? "INTEGER" : "TEXT";
+}
+std::string users_table_sql() {
+  std::string cols;
+  for_each_user_field([&](const UserField& f, auto member) {
+    using M = std::remove_cvref_t<decltype(std::declval<User>().*member)>;
+    cols += cols.empty() ? "" : ", ";
+    cols += std::string(f.column) + " " + sql_type<M>() + (cols.empty() ? " PRIMARY KEY" : " NOT NULL");
+  });
+  return "CREATE TABLE users (" + cols + ");";
+}
+std::string users_columns() {
+  std::string cols;
+  for_each_user_field([&](const UserField& f, auto) { cols += (cols.empty() ? "" : ", ") + std::string(f.column); });
+  return cols;
+}
+std::string users_placeholders() {
+  std::string q;
+  for_each_user_field([&](const UserField&, auto) { q += q.empty() ? "?" : ",?"; });
+  return q;
+}
 
 std::string fnv1a_hex(const std::string& bytes) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
@@ -93,6 +119,28 @@ std::string fnv1a_hex(const std::string& bytes) {
 }
 
 }  // namespace
+
+// BEGIN (IMMEDIATE for writes, so two writers never deadlock) on construction; ROLLBACK
+// unless commit() ran. Every write path holds one, so an exception or an early return
+// can never leave a transaction open.
+class Store::Transaction {
+ public:
+  enum Mode { Read, Write };
+  explicit Transaction(const Store& s, Mode m = Write) : s_(s) { s_.exec(m == Write ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  ~Transaction() {
+    if (!done_) sqlite3_exec(s_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit() {
+    s_.exec("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  const Store& s_;
+  bool done_ = false;
+};
 
 Store::Store(const std::string& path) : path_(path) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
@@ -119,6 +167,8 @@ Store::Store(const std::string& path) : path_(path) {
     } else if (version > kStoreSchemaVersion) {
       throw StoreError("store \"" + path + "\": schema version " + std::to_string(version) +
                        " is newer than this cpark understands (" + std::to_string(kStoreSchemaVersion) + ")");
+    } else if (version < kStoreSchemaVersion) {
+      upgrade(version);
     }
   } catch (...) {
     sqlite3_close(db_);
@@ -140,19 +190,30 @@ void Store::exec(const char* sql) const {
 
 void Store::create_schema() {
   exec("PRAGMA journal_mode=WAL");
-  exec("BEGIN IMMEDIATE");
-  try {
-    exec(kSchema);
-    // C5: the global scope always exists; V1: the global policy exists, call park off.
-    exec("INSERT INTO call_park_settings VALUES ('global', 90, 1, '', 1, 30)");
-    exec("INSERT INTO voice_policies VALUES ('global', 0)");
-    exec(("PRAGMA user_version=" + std::to_string(kStoreSchemaVersion)).c_str());
-    exec("COMMIT");
-  } catch (...) {
-    exec("ROLLBACK");
-    throw;
-  }
+  Transaction t(*this);
+  exec(kSchema);
+  exec(users_table_sql().c_str());
+  exec(kRevisionTable);
+  // C5: the global scope always exists; V1: the global policy exists, call park off.
+  exec("INSERT INTO call_park_settings VALUES ('global', 90, 1, '', 1, 30)");
+  exec("INSERT INTO voice_policies VALUES ('global', 0)");
+  exec(("PRAGMA user_version=" + std::to_string(kStoreSchemaVersion)).c_str());
+  t.commit();
 }
+
+void Store::upgrade(std::int64_t from_version) {
+  Transaction t(*this);
+  if (from_version < 2) exec(kRevisionTable);
+  exec(("PRAGMA user_version=" + std::to_string(kStoreSchemaVersion)).c_str());
+  t.commit();
+}
+
+std::int64_t Store::revision() const {
+  Statement s(db_, "SELECT value FROM revision WHERE id = 1");
+  return s.step() ? s.integer(0) : 0;
+}
+
+void Store::bump_revision() { exec("UPDATE revision SET value = value + 1 WHERE id = 1"); }
 
 Deployment Store::load() const {
   Deployment d;
@@ -171,7 +232,6 @@ Deployment Store::load() const {
       r.end = s.text(2);
       r.type = parse_range_type(s.text(3)).value_or(RangeType::CallPark);
       r.pool = s.text(4);
-      validate_range(r);  // fills parsed bounds; the store only holds valid ranges
       d.ranges.push_back(std::move(r));
     }
   }
@@ -186,25 +246,19 @@ Deployment Store::load() const {
     while (s.step()) d.policies.push_back({s.text(0), s.integer(1) != 0});
   }
   {
-    Statement s(db_, "SELECT name, extension, line, policy, pool, pickup_group, private_line, friends_family, "
-                     "delegates, team_members, simultaneous_ring, ring_timeout_seconds, no_answer_target, "
-                     "homed_online FROM users ORDER BY name");
+    Statement s(db_, ("SELECT " + users_columns() + " FROM users ORDER BY name").c_str());
     while (s.step()) {
       User u;
-      u.name = s.text(0);
-      u.extension = s.text(1);
-      u.line = s.text(2);
-      u.policy = s.text(3);
-      u.pool = s.text(4);
-      u.pickup_group = s.text(5);
-      u.private_line = s.text(6);
-      u.friends_family = from_json(s.text(7));
-      u.delegates = from_json(s.text(8));
-      u.team_members = from_json(s.text(9));
-      u.simultaneous_ring = from_json(s.text(10));
-      u.ring_timeout_seconds = s.integer(11);
-      u.no_answer_target = s.text(12);
-      u.homed_online = s.integer(13) != 0;
+      int col = 0;
+      for_each_user_field([&](const UserField&, auto member) {
+        auto& field = u.*member;
+        using M = std::remove_cvref_t<decltype(field)>;
+        if constexpr (std::is_same_v<M, std::string>) field = s.text(col);
+        else if constexpr (std::is_same_v<M, std::vector<std::string>>) field = from_json(s.text(col));
+        else if constexpr (std::is_same_v<M, bool>) field = s.integer(col) != 0;
+        else field = s.integer(col);
+        ++col;
+      });
       d.users.push_back(std::move(u));
     }
   }
@@ -213,6 +267,13 @@ Deployment Store::load() const {
     while (s.step()) d.music.push_back({s.text(0), s.text(1), s.text(2), s.integer(3)});
   }
   return d;
+}
+
+Result<DeploymentPtr> Store::load_validated() const {
+  Transaction t(*this, Transaction::Read);  // one consistent snapshot of the deployment
+  Result<DeploymentPtr> r = validate_deployment(load());
+  t.commit();
+  return r;
 }
 
 void Store::save(const Deployment& d) {
@@ -232,13 +293,19 @@ void Store::save(const Deployment& d) {
         .bind(4, s.fallback_uri).bind(5, std::int64_t(s.music_on_hold)).bind(6, s.ring_seconds).run();
   Statement policies(db_, "INSERT INTO voice_policies VALUES (?,?)");
   for (auto& p : d.policies) policies.bind(1, p.name).bind(2, std::int64_t(p.enable_call_park)).run();
-  Statement users(db_, "INSERT INTO users VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  for (auto& u : d.users)
-    users.bind(1, u.name).bind(2, u.extension).bind(3, u.line).bind(4, u.policy).bind(5, u.pool)
-        .bind(6, u.pickup_group).bind(7, u.private_line).bind(8, to_json(u.friends_family))
-        .bind(9, to_json(u.delegates)).bind(10, to_json(u.team_members))
-        .bind(11, to_json(u.simultaneous_ring)).bind(12, u.ring_timeout_seconds)
-        .bind(13, u.no_answer_target).bind(14, std::int64_t(u.homed_online)).run();
+  Statement users(db_, ("INSERT INTO users (" + users_columns() + ") VALUES (" + users_placeholders() + ")").c_str());
+  for (auto& u : d.users) {
+    int col = 1;
+    for_each_user_field([&](const UserField&, auto member) {
+      const auto& field = u.*member;
+      using M = std::remove_cvref_t<decltype(field)>;
+      if constexpr (std::is_same_v<M, std::string>) users.bind(col, field);
+      else if constexpr (std::is_same_v<M, std::vector<std::string>>) users.bind(col, to_json(field));
+      else users.bind(col, std::int64_t(field));
+      ++col;
+    });
+    users.run();
+  }
   // Music rows whose pool left the deployment go with it; bytes are written by set_music.
   Statement keep(db_, "SELECT pool FROM music");
   std::vector<std::string> stale;
@@ -248,78 +315,46 @@ void Store::save(const Deployment& d) {
   for (auto& p : stale) drop.bind(1, p).run();
 }
 
-Store::Result Store::update(const Change& change) {
-  Result result;
-  exec("BEGIN IMMEDIATE");
-  try {
-    Deployment d = load();
-    result.error = change(d);
-    if (result.error.empty()) {
-      Validation v = validate_deployment(d);
-      result.warnings = v.warnings;
-      if (!v.ok()) result.error = v.errors.front();
-    }
-    if (!result.error.empty()) {
-      exec("ROLLBACK");
-      return result;
-    }
-    save(d);
-    exec("COMMIT");
-    result.ok = true;
-  } catch (...) {
-    exec("ROLLBACK");
-    throw;
-  }
-  return result;
+Result<Warnings> Store::update(const Change& change) {
+  Transaction t(*this);
+  Deployment d = load();
+  if (Status s = change(d); !s) return s.error();  // the transaction rolls back
+  auto v = validate_deployment(d);
+  if (!v) return v.error();
+  save(d);
+  bump_revision();
+  t.commit();
+  return (*v)->warnings();
 }
 
-Store::Result Store::set_music(const std::string& pool, const std::string& file_name, const std::string& bytes) {
+Result<Warnings> Store::set_music(const std::string& pool, const std::string& file_name, const std::string& bytes) {
   MusicFile m{pool, file_name, fnv1a_hex(bytes), std::int64_t(bytes.size())};
-  exec("BEGIN IMMEDIATE");
-  try {
-    Result r;
-    Deployment d = load();
-    if (!d.find_pool(pool)) {
-      r.error = "music: pool \"" + pool + "\" is not a known pool (C4: music is set per Call Park service)";
-      exec("ROLLBACK");
-      return r;
-    }
-    Statement s(db_, "INSERT OR REPLACE INTO music VALUES (?,?,?,?,?)");
-    s.bind(1, m.pool).bind(2, m.file_name).bind(3, m.checksum).bind(4, m.size_bytes).bind_blob(5, bytes).run();
-    exec("COMMIT");
-    r.ok = true;
-    return r;
-  } catch (...) {
-    exec("ROLLBACK");
-    throw;
-  }
+  Transaction t(*this);
+  Deployment d = load();
+  if (!d.find_pool(pool))
+    return fail("music: pool \"" + pool + "\" is not a known pool (C4: music is set per Call Park service)");
+  Statement s(db_, "INSERT OR REPLACE INTO music VALUES (?,?,?,?,?)");
+  s.bind(1, m.pool).bind(2, m.file_name).bind(3, m.checksum).bind(4, m.size_bytes).bind_blob(5, bytes).run();
+  bump_revision();
+  t.commit();
+  return Warnings{};
 }
 
-Store::Result Store::replace(Deployment d, const std::vector<MusicBytes>& music) {
-  Result r;
+Result<Warnings> Store::replace(Deployment d, const std::vector<MusicBytes>& music) {
   d.music.clear();
   for (auto& m : music) d.music.push_back({m.pool, m.file_name, fnv1a_hex(m.bytes), std::int64_t(m.bytes.size())});
-  Validation v = validate_deployment(d);
-  r.warnings = v.warnings;
-  if (!v.ok()) {
-    r.error = v.errors.front();
-    return r;  // nothing was written
-  }
-  exec("BEGIN IMMEDIATE");
-  try {
-    save(d);
-    exec("DELETE FROM music");
-    Statement s(db_, "INSERT INTO music VALUES (?,?,?,?,?)");
-    for (std::size_t i = 0; i < music.size(); ++i)
-      s.bind(1, d.music[i].pool).bind(2, d.music[i].file_name).bind(3, d.music[i].checksum)
-          .bind(4, d.music[i].size_bytes).bind_blob(5, music[i].bytes).run();
-    exec("COMMIT");
-  } catch (...) {
-    exec("ROLLBACK");
-    throw;
-  }
-  r.ok = true;
-  return r;
+  auto v = validate_deployment(d);
+  if (!v) return v.error();  // nothing was written
+  Transaction t(*this);
+  save(d);
+  exec("DELETE FROM music");
+  Statement s(db_, "INSERT INTO music VALUES (?,?,?,?,?)");
+  for (std::size_t i = 0; i < music.size(); ++i)
+    s.bind(1, d.music[i].pool).bind(2, d.music[i].file_name).bind(3, d.music[i].checksum)
+        .bind(4, d.music[i].size_bytes).bind_blob(5, music[i].bytes).run();
+  bump_revision();
+  t.commit();
+  return (*v)->warnings();
 }
 
 std::optional<std::string> Store::music_bytes(const std::string& pool) const {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/deployment_rules.h"
+#include "engine/validated_deployment.h"
 #include "tests/engine_fixture.h"
 
 namespace cpark {
@@ -11,7 +12,7 @@ using test::small_deployment;
 
 std::string first_error(Deployment d) {
   auto v = validate_deployment(d);
-  return v.errors.empty() ? "" : v.errors.front();
+  return v ? "" : v.message();
 }
 
 TEST(M1_Deployment, SmallDeploymentIsValid) { EXPECT_EQ(first_error(small_deployment()), ""); }
@@ -68,8 +69,8 @@ TEST(O5_PoolLimit, WarnsAbove100PerRange) {
   d.ranges[0].end = "*7200";
   auto v = validate_deployment(d);
   ASSERT_TRUE(v.ok());
-  ASSERT_EQ(v.warnings.size(), 1u);
-  EXPECT_NE(v.warnings[0].find("100 or fewer are recommended (O5)"), std::string::npos);
+  ASSERT_EQ((*v)->warnings().size(), 1u);
+  EXPECT_NE((*v)->warnings()[0].find("100 or fewer are recommended (O5)"), std::string::npos);
 }
 
 TEST(O6_VirtualExtensions, UserExtensionInsideRangeRejected) {

@@ -47,16 +47,21 @@ class EngineTest : public ::testing::Test {
   void SetUp() override { load(small_deployment()); }
   void load(Deployment d, bool force = false) {
     auto r = engine.apply_deployment(now, std::move(d), force);
-    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_TRUE(r.ok()) << r.message();
     alice = id("alice"); bob = id("bob"); carol = id("carol"); dave = id("dave"); erin = id("erin");
     pool1 = *engine.pool_id("pool1");
     pool2 = *engine.pool_id("pool2");
   }
   UserId id(const char* name) { return engine.user_id(name).value_or(kNoUser); }
 
+  // Every output since the last clear(), oldest first (polled from the engine as needed).
+  const std::vector<Output>& outputs() {
+    while (auto o = engine.poll_output()) seen.push_back(std::move(*o));
+    return seen;
+  }
   template <class T> std::vector<T> take() {
     std::vector<T> out;
-    for (auto& o : engine.outputs()) if (auto* p = std::get_if<T>(&o)) out.push_back(*p);
+    for (auto& o : outputs()) if (auto* p = std::get_if<T>(&o)) out.push_back(*p);
     return out;
   }
   template <class T> T only() {
@@ -67,10 +72,13 @@ class EngineTest : public ::testing::Test {
   template <class T> std::size_t count() { return take<T>().size(); }
   std::string dump() {
     std::string s;
-    for (auto& o : engine.outputs()) s += to_string(o) + "\n";
+    for (auto& o : outputs()) s += to_string(o) + "\n";
     return s;
   }
-  void clear() { engine.clear_outputs(); }
+  void clear() {
+    outputs();
+    seen.clear();
+  }
   void advance_to(Time t) { now = t; engine.handle_timeout(now); }
   ParkId park(CallId call, UserId parker) {
     clear();
@@ -79,7 +87,7 @@ class EngineTest : public ::testing::Test {
     return v.empty() ? 0 : v.front().park;
   }
   OrbitNumber orbit_of(ParkId id) {
-    for (auto& o : engine.outputs())
+    for (auto& o : outputs())
       if (auto* a = std::get_if<OrbitAssigned>(&o); a && a->park == id) return a->orbit;
     return {};
   }
@@ -90,7 +98,8 @@ class EngineTest : public ::testing::Test {
   void check() { ASSERT_EQ(engine.check_invariants(), ""); }
 
   Engine engine{42};
-  Time now = 0;
+  std::vector<Output> seen;
+  Time now{0};
   UserId alice{}, bob{}, carol{}, dave{}, erin{};
   PoolId pool1{}, pool2{};
 };

@@ -3,23 +3,26 @@
 
 #include <set>
 
-#include "engine/deployment_rules.h"
+#include "engine/validated_deployment.h"
 #include "engine/detail/orbit_allocator.h"
 
 namespace cpark {
 namespace {
 
+using detail::OrbitAllocator;
+
 OrbitAllocator make(const char* a, const char* b) {
-  static std::vector<OrbitRange> ranges;
-  ranges.clear();
+  Deployment d;
+  d.pools = {{"p", "", true, OrbitChoice::Next}};
   OrbitRange r;
   r.name = "r";
   r.start = a;
   r.end = b;
   r.pool = "p";
-  EXPECT_EQ(validate_range(r), "");
-  ranges.push_back(r);
-  return OrbitAllocator(ranges, "p");
+  d.ranges = {r};
+  auto v = validate_deployment(d);
+  EXPECT_TRUE(v.ok());
+  return OrbitAllocator(**v, 0);
 }
 
 TEST(O9_OrbitChoice, NextIsRoundRobinFromLastHandedOutAndWraps) {

@@ -28,7 +28,7 @@ TEST_F(EngineTest, P2_NoFreeOrbitRejects35002AndLeavesCallUntouched) {
   engine.park(now, {14, alice, std::nullopt});
   auto r = only<ParkRejected>();
   EXPECT_EQ(r.diagnostic.code, 35002);
-  EXPECT_EQ(engine.outputs().size(), 1u);  // no music, no disconnect: untouched
+  EXPECT_EQ(outputs().size(), 1u);  // no music, no disconnect: untouched
   EXPECT_EQ(engine.active_parks(), 3u);
   check();
 }
@@ -180,7 +180,7 @@ TEST_F(EngineTest, P7_ParkedPartyHangsUpFreesOrbitCancelsTimerNotifiesAbandoned)
   EXPECT_FALSE(engine.next_deadline());
   clear();
   advance_to(seconds(1000));
-  EXPECT_TRUE(engine.outputs().empty());  // no timer fires for an ended park
+  EXPECT_TRUE(outputs().empty());  // no timer fires for an ended park
   check();
 }
 
@@ -295,8 +295,8 @@ TEST_F(EngineTest, O7_RetypingRangeInUseRefusedWithoutForce) {
   Deployment d = test::small_deployment();
   d.find_range("park1")->type = RangeType::GroupPickup;
   auto r = engine.apply_deployment(now, d);
-  EXPECT_FALSE(r.ok);
-  EXPECT_NE(r.error.find("(O7, O8)"), std::string::npos);
+  EXPECT_FALSE(r.ok());
+  EXPECT_NE(r.message().find("(O7, O8)"), std::string::npos);
   EXPECT_EQ(engine.active_parks(), 1u);
   check();
 }
@@ -306,10 +306,10 @@ TEST_F(EngineTest, O8_ForcedRemovalEndsParksByFallbackAndFreesNumbers) {
   park(12, bob);
   Deployment d = test::small_deployment();
   d.ranges.erase(d.ranges.begin());
-  EXPECT_FALSE(engine.apply_deployment(now, d).ok);
+  EXPECT_FALSE(engine.apply_deployment(now, d).ok());
   clear();
   auto r = engine.apply_deployment(now, d, true);
-  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_TRUE(r.ok()) << r.message();
   EXPECT_EQ(count<RingFallback>(), 2u);
   EXPECT_EQ(count<ParkEnded>(), 2u);
   EXPECT_EQ(engine.active_parks(), 0u);
@@ -320,7 +320,7 @@ TEST_F(EngineTest, O8_UnrelatedChangeKeepsParksOnTheirOrbits) {
   ParkId p = park(11, alice);
   Deployment d = test::small_deployment();
   d.ranges[0].end = "*7005";  // grow the range: the park keeps *7000
-  ASSERT_TRUE(engine.apply_deployment(now, d).ok);
+  ASSERT_TRUE(engine.apply_deployment(now, d).ok());
   EXPECT_EQ(engine.busy_orbits(pool1), 1u);
   retrieve(21, carol, num("*7000"), pool1, p);
   EXPECT_EQ(only<Connect>().call, 11u);

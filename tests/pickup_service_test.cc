@@ -29,7 +29,7 @@ TEST_F(PickupTest, G1_GroupNumbersAreGroupPickupRanges) {
 TEST_F(PickupTest, G3_RingingAGroupMemberRingsNobodyElse) {
   clear();
   ring(1, alice);
-  EXPECT_TRUE(engine.outputs().empty()) << dump();
+  EXPECT_TRUE(outputs().empty()) << dump();
   EXPECT_EQ(engine.ringing_calls(), 1u);
 }
 
@@ -144,7 +144,7 @@ TEST_F(PickupTest, G9_NothingToPickUpFailsCleanly) {
   pick(90, carol);
   auto r = only<PickupRejected>();
   EXPECT_EQ(r.diagnostic.code, diag::kNothingToPickUp.code);
-  EXPECT_EQ(engine.outputs().size(), 1u);  // nothing rings
+  EXPECT_EQ(outputs().size(), 1u);  // nothing rings
 }
 
 TEST_F(PickupTest, G2_MembershipChangeRefilesRingingCallsInOrder) {

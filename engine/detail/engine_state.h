@@ -1,76 +1,82 @@
 // State the park and pickup services share inside one Engine: the deployment being
-// served, per-pool and per-user views of it, the deadline queue, the output queue and
-// the counters (S9). Not part of the public API.
+// served, the engine's stable ids for its users and pools, per-pool orbit tables, the
+// deadline queue, the output queue and the counters (S9). Not part of the public API.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "engine/deployment.h"
-#include "engine/events.h"
+#include "engine/counters.h"
 #include "engine/detail/orbit_allocator.h"
-#include "engine/detail/random.h"
+#include "common/random.h"
 #include "engine/detail/timer_queue.h"
+#include "engine/events.h"
+#include "engine/validated_deployment.h"
 
-namespace cpark {
+namespace cpark::detail {
 
-// Monitoring counters (S9, D4). Monotonic over the engine's life.
-struct Counters {
-  std::uint64_t parks = 0, park_rejected = 0, retrievals = 0, retrieve_rejected = 0;
-  std::uint64_t ringbacks = 0, ringback_answered = 0, fallbacks = 0, fallback_answered = 0;
-  std::uint64_t fallback_unanswered = 0, disconnected = 0, abandoned = 0;
-  std::uint64_t routed = 0, rings = 0, pickups = 0, pickup_rejected = 0, no_answer = 0;
-  std::uint64_t answered_by_callee = 0, caller_gave_up = 0, stale_inputs = 0;
-};
-
-inline constexpr std::uint32_t kNoSlot = ~std::uint32_t{0};
+inline constexpr std::uint32_t kNoIndex = ~std::uint32_t{0};
 
 struct PoolState {
-  std::string name;
   bool present = false;               // false once the pool left the deployment
+  std::uint32_t index = kNoIndex;     // in the served deployment
   bool call_park_enabled = true;      // G7 / P1
   OrbitChoice orbit_choice = OrbitChoice::Next;
   CallParkSettings settings;          // effective settings (C5 resolved)
   bool custom_music = false;          // C4
   OrbitAllocator orbits;
-  std::vector<std::uint32_t> park_at; // orbit index -> park slot, kNoSlot when free
+  std::vector<SlotId> park_at;        // orbit index -> the park holding it, null when free
 };
 
-struct UserState {
-  std::string name;
-  bool present = false;
-  const User* data = nullptr;         // into Context::deployment
-  PoolId pool = 0;
-  bool call_park_enabled = false;     // V1 resolved
-  bool can_use_pickup = false;        // G7 resolved
-  std::uint64_t group_key = 0;        // G2: key of the group number, 0 = none
-};
+// The output queue: appended by the services, taken one at a time by the driver. Taken
+// entries are not erased one by one; the vector is cleared (keeping its capacity) once
+// the driver has taken everything, so a warm engine allocates nothing here.
+class OutputQueue {
+ public:
+  template <class T> void push(T&& o) { items_.emplace_back(std::forward<T>(o)); }
+  std::optional<Output> pop() {
+    if (head_ == items_.size()) {
+      items_.clear();
+      head_ = 0;
+      return std::nullopt;
+    }
+    return std::move(items_[head_++]);
+  }
+  bool empty() const { return head_ == items_.size(); }
 
-// Which kind of owner a timer belongs to, in the top byte of its owner tag.
-enum class TimerKind : std::uint8_t { Park = 1, Ringing = 2 };
-inline std::uint64_t timer_owner(TimerKind k, std::uint32_t slot) {
-  return (std::uint64_t(k) << 56) | slot;
-}
+ private:
+  std::vector<Output> items_;
+  std::size_t head_ = 0;
+};
 
 struct EngineState {
-  Deployment deployment;
-  std::vector<PoolState> pools;       // indexed by PoolId
-  std::vector<UserState> users;       // indexed by UserId
-  std::unordered_map<std::string, PoolId> pool_ids;
-  std::unordered_map<std::string, UserId> user_ids;
+  DeploymentPtr deployment;
+  std::string domain;
+  std::vector<PoolState> pools;                 // indexed by PoolId
+  std::vector<std::uint32_t> user_index;        // UserId -> index in deployment, kNoIndex if gone
+  std::vector<UserId> user_of_index;            // index in deployment -> UserId
+  std::vector<PoolId> pool_of_index;            // pool index in deployment -> PoolId
+  // Names of ids whose user or pool left the deployment (kept so the id stays stable).
+  std::unordered_map<std::string, UserId> departed_users;
+  std::unordered_map<std::string, PoolId> departed_pools;
   TimerQueue timers;
-  std::vector<Output> outputs;
+  OutputQueue outputs;
   Random rng;
   Counters counters;
 
-  bool valid_user(UserId u) const { return u < users.size() && users[u].present; }
+  bool valid_user(UserId u) const { return u < user_index.size() && user_index[u] != kNoIndex; }
+  const ValidatedDeployment::UserInfo& user_info(UserId u) const { return deployment->user_info(user_index[u]); }
+  const User& user(UserId u) const { return deployment->user(user_index[u]); }
+  PoolId pool_of(UserId u) const { return pool_of_index[user_info(u).pool]; }
   // The range holding `n` and the pool that owns it (P9), or nullptr.
   const OrbitRange* owner_of(const OrbitNumber& n, PoolId* pool) const {
-    const OrbitRange* r = deployment.range_containing(n);
-    if (r && pool) *pool = pool_ids.at(r->pool);
-    return r;
+    auto r = deployment->range_containing(n);
+    if (!r) return nullptr;
+    if (pool) *pool = pool_of_index[deployment->range_pool(*r)];
+    return &deployment->range(*r);
   }
 };
 
-}  // namespace cpark
+}  // namespace cpark::detail

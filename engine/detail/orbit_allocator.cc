@@ -3,27 +3,39 @@
 #include <algorithm>
 #include <bit>
 
-namespace cpark {
+namespace cpark::detail {
 
-OrbitAllocator::OrbitAllocator(const std::vector<OrbitRange>& ranges, std::string_view pool) {
-  for (auto& r : ranges)
-    if (r.type == RangeType::CallPark && r.pool == pool) segments_.push_back({r.first, r.size(), 0});
-  std::sort(segments_.begin(), segments_.end(),
-            [](auto& a, auto& b) { return a.first.key() < b.first.key(); });
+namespace {
+constexpr std::uint64_t kAll = ~std::uint64_t{0};
+std::uint64_t from_bit(unsigned b) { return kAll << b; }  // bits b..63
+}  // namespace
+
+OrbitAllocator::OrbitAllocator(const ValidatedDeployment& d, std::uint32_t pool_index) {
+  // call_park_ranges is sorted by number, so segments_ is too.
+  for (std::uint32_t r : d.pool_info(pool_index).call_park_ranges)
+    segments_.push_back({d.bounds(r).first, d.bounds(r).size(), 0});
   for (auto& s : segments_) {
     s.base = capacity_;
     capacity_ += s.size;
   }
-  free_.assign((capacity_ + 63) / 64, ~std::uint64_t{0});
+  free_.assign((capacity_ + 63) / 64, kAll);
   if (capacity_ % 64) free_.back() = (std::uint64_t{1} << (capacity_ % 64)) - 1;
+  summary_.assign((free_.size() + kBlockWords - 1) / kBlockWords, 0);
+  block_free_.assign(summary_.size(), 0);
+  for (std::size_t w = 0; w < free_.size(); ++w) {
+    if (free_[w]) summary_[w / kBlockWords] |= std::uint64_t{1} << (w % kBlockWords);
+    block_free_[w / kBlockWords] += std::uint32_t(std::popcount(free_[w]));
+  }
 }
 
 std::optional<std::uint32_t> OrbitAllocator::index_of(const OrbitNumber& n) const {
-  for (auto& s : segments_)
-    if (n.prefix == s.first.prefix && n.digits == s.first.digits && n.value >= s.first.value &&
-        n.value - s.first.value < s.size)
-      return s.base + (n.value - s.first.value);
-  return std::nullopt;
+  auto it = std::upper_bound(segments_.begin(), segments_.end(), n.key(),
+                             [](std::uint64_t k, const Segment& s) { return k < s.first.key(); });
+  if (it == segments_.begin()) return std::nullopt;
+  const Segment& s = *(it - 1);
+  if (n.prefix != s.first.prefix || n.digits != s.first.digits || n.value - s.first.value >= s.size)
+    return std::nullopt;
+  return s.base + (n.value - s.first.value);
 }
 
 OrbitNumber OrbitAllocator::number_at(std::uint32_t index) const {
@@ -35,22 +47,33 @@ OrbitNumber OrbitAllocator::number_at(std::uint32_t index) const {
   return n;
 }
 
-std::optional<std::uint32_t> OrbitAllocator::find_free_from(std::uint32_t start) const {
-  if (capacity_ == 0 || busy_ == capacity_) return std::nullopt;
-  const std::size_t words = free_.size();
-  std::size_t w = start >> 6;
-  std::uint64_t bits = free_[w] & (~std::uint64_t{0} << (start & 63));
-  for (std::size_t step = 0; step <= words; ++step) {
-    if (bits) return std::uint32_t(w * 64 + std::size_t(std::countr_zero(bits)));
-    w = (w + 1 == words) ? 0 : w + 1;
-    bits = free_[w];
+// The first word at or after `from_word` with a free orbit, by the summary level.
+std::optional<std::uint32_t> OrbitAllocator::first_free_word(std::size_t from_word) const {
+  std::size_t sw = from_word / kBlockWords;
+  if (sw >= summary_.size()) return std::nullopt;
+  std::uint64_t bits = summary_[sw] & from_bit(unsigned(from_word % kBlockWords));
+  for (;;) {
+    if (bits) return std::uint32_t(sw * kBlockWords + std::size_t(std::countr_zero(bits)));
+    if (++sw == summary_.size()) return std::nullopt;
+    bits = summary_[sw];
   }
-  return std::nullopt;
+}
+
+std::optional<std::uint32_t> OrbitAllocator::find_free_from(std::uint32_t start) const {
+  if (busy_ == capacity_) return std::nullopt;
+  const std::size_t w = start >> 6;
+  if (const std::uint64_t bits = free_[w] & from_bit(start & 63))
+    return std::uint32_t(w * 64 + std::size_t(std::countr_zero(bits)));
+  auto next = first_free_word(w + 1);
+  if (!next) next = first_free_word(0);  // wrap: the start word's lower bits count too
+  return std::uint32_t(std::size_t(*next) * 64 + std::size_t(std::countr_zero(free_[*next])));
 }
 
 std::optional<std::uint32_t> OrbitAllocator::nth_free(std::uint32_t n) const {
-  for (std::size_t w = 0; w < free_.size(); ++w) {
-    auto c = std::uint32_t(std::popcount(free_[w]));
+  std::size_t sw = 0;
+  while (n >= block_free_[sw]) n -= block_free_[sw++];
+  for (std::size_t w = sw * kBlockWords;; ++w) {
+    const auto c = std::uint32_t(std::popcount(free_[w]));
     if (n < c) {
       std::uint64_t bits = free_[w];
       for (std::uint32_t k = 0; k < n; ++k) bits &= bits - 1;  // drop the n lowest set bits
@@ -58,19 +81,16 @@ std::optional<std::uint32_t> OrbitAllocator::nth_free(std::uint32_t n) const {
     }
     n -= c;
   }
-  return std::nullopt;
 }
 
 std::optional<std::uint32_t> OrbitAllocator::allocate(OrbitChoice choice, Random& rng) {
+  if (busy_ == capacity_) return std::nullopt;
   std::optional<std::uint32_t> i;
   switch (choice) {
     case OrbitChoice::Next: i = find_free_from(cursor_); break;
     case OrbitChoice::First: i = find_free_from(0); break;
-    case OrbitChoice::Random:
-      if (busy_ < capacity_) i = nth_free(rng.below(capacity_ - busy_));
-      break;
+    case OrbitChoice::Random: i = nth_free(rng.below(capacity_ - busy_)); break;
   }
-  if (!i) return std::nullopt;
   take(*i);
   cursor_ = *i + 1 == capacity_ ? 0 : *i + 1;  // O9 `next`: round-robin, wrapping
   return i;
@@ -78,15 +98,21 @@ std::optional<std::uint32_t> OrbitAllocator::allocate(OrbitChoice choice, Random
 
 bool OrbitAllocator::take(std::uint32_t index) {
   if (!is_free(index)) return false;
-  free_[index >> 6] &= ~(std::uint64_t{1} << (index & 63));
+  const std::size_t w = index >> 6;
+  free_[w] &= ~(std::uint64_t{1} << (index & 63));
+  if (!free_[w]) summary_[w / kBlockWords] &= ~(std::uint64_t{1} << (w % kBlockWords));
+  --block_free_[w / kBlockWords];
   ++busy_;
   return true;
 }
 
 void OrbitAllocator::release(std::uint32_t index) {
   if (is_free(index)) return;
-  free_[index >> 6] |= std::uint64_t{1} << (index & 63);
+  const std::size_t w = index >> 6;
+  free_[w] |= std::uint64_t{1} << (index & 63);
+  summary_[w / kBlockWords] |= std::uint64_t{1} << (w % kBlockWords);
+  ++block_free_[w / kBlockWords];
   --busy_;
 }
 
-}  // namespace cpark
+}  // namespace cpark::detail

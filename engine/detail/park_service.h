@@ -1,11 +1,20 @@
 // The park lifecycle (P1-P10): park, retrieve, ringback, fallback, abandon, and the
-// clean ending of parks whose range the administrator removed (O8).
+// clean ending of parks whose range the administrator removed (O8). Parks live in a
+// SlotMap; a ParkId is the park's slot id, so it is unique, found in O(1), and a stale
+// one (a late answer for a park that moved on) finds nothing.
 #pragma once
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <string>
 #include <vector>
 
+#include "common/slot_map.h"
 #include "engine/detail/engine_state.h"
 
 namespace cpark {
+struct ParkView;
+}
+
+namespace cpark::detail {
 
 class ParkService {
  public:
@@ -19,54 +28,53 @@ class ParkService {
   void fallback_unanswered(Time now, ParkId id);
   // P7. Returns false when `call` is neither parked nor ringing a fallback.
   bool party_hung_up(Time now, CallId call);
-  void on_timer(Time at, std::uint32_t slot);
+  void on_timer(Time at, SlotId park);
 
   // O7/O8: parks whose orbit has no CallPark home in `pools` (the next pool table).
-  std::vector<std::uint32_t> displaced_by(const std::vector<PoolState>& pools) const;
+  std::vector<SlotId> displaced_by(const std::vector<PoolState>& pools) const;
   // Moves every park onto `pools`; displaced parks lose their orbit index. Call before
   // swapping the pool table in, then end_displaced() after.
-  void rebind(std::vector<PoolState>& pools, const std::vector<std::uint32_t>& displaced);
-  void end_displaced(Time now, const std::vector<std::uint32_t>& displaced);
+  void rebind(std::vector<PoolState>& pools, const std::vector<SlotId>& displaced);
+  void end_displaced(Time now, const std::vector<SlotId>& displaced);
+  // "orbit *7001 (parked by alice for 42 s)" for each park, to name them in a refusal.
+  std::string describe(Time now, const std::vector<SlotId>& parks) const;
 
   std::size_t active_parks() const { return by_call_.size() - fallback_legs_; }
   std::size_t fallback_legs() const { return fallback_legs_; }
+  void list(std::vector<ParkView>& out) const;
   // P10 checked from the inside: empty when consistent, else what is wrong.
   std::string check_invariants() const;
 
  private:
-  enum class Phase : std::uint8_t { Free, Parked, RingingBack, RingingFallback };
+  enum class Phase : std::uint8_t { Parked, RingingBack, RingingFallback };
   struct Park {
-    ParkId id = 0;
     CallId call = 0;
     UserId parker = kNoUser;
     PoolId pool = 0;
-    std::uint32_t orbit_index = kNoSlot;
+    std::uint32_t orbit_index = kNoIndex;
     OrbitNumber orbit{};
-    Phase phase = Phase::Free;
+    Phase phase = Phase::Parked;
     int attempts = 0;                   // unanswered ringbacks so far (P5)
     bool music = false;
-    TimerId timer = kNoTimer;
-    std::string fallback_uri;
+    Time parked_at{};
+    TimerId timer;
+    std::string fallback_uri;           // set while ringing the fallback (P6)
   };
 
-  Park* find(ParkId id);
   // The park `id` if it is in `phase`; otherwise counts a stale input and returns null.
   Park* find_in(ParkId id, Phase phase);
   void stop_timer(Park& p);
-  std::uint32_t new_slot();
   void reject(const ParkRequest& r, Diagnostic d);
-  void end_park(Time now, std::uint32_t slot, EndReason reason, UserId by);
-  void free_slot(std::uint32_t slot);
-  void ringback_failed(Time now, std::uint32_t slot);
-  void leave_orbit(Time now, std::uint32_t slot, Diagnostic no_fallback);
-  void finish_fallback(std::uint32_t slot, bool answered);
+  void end_park(Time now, SlotId id, EndReason reason, UserId by);
+  void ringback_failed(Time now, SlotId id);
+  void leave_orbit(Time now, SlotId id, Diagnostic no_fallback);
+  void finish_fallback(SlotId id, bool answered);
+  TimerId schedule(Time at, SlotId id) { return s_.timers.schedule(at, {TimerKind::Park, id}); }
 
   EngineState& s_;
-  std::vector<Park> parks_;
-  std::vector<std::uint32_t> free_slots_;
-  std::unordered_map<CallId, std::uint32_t> by_call_;
+  SlotMap<Park> parks_;
+  boost::unordered_flat_map<CallId, SlotId> by_call_;
   std::size_t fallback_legs_ = 0;
-  std::uint64_t serial_ = 0;
 };
 
-}  // namespace cpark
+}  // namespace cpark::detail

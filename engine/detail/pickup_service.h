@@ -3,12 +3,13 @@
 // head and a pickup is O(1) however many calls ring. Every ringing call, pickable or
 // not, carries the callee's ring timeout (G8).
 #pragma once
-#include <unordered_map>
-#include <vector>
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <string>
 
+#include "common/slot_map.h"
 #include "engine/detail/engine_state.h"
 
-namespace cpark {
+namespace cpark::detail {
 
 class PickupService {
  public:
@@ -18,7 +19,7 @@ class PickupService {
   void answered(CallId call);
   void ended(CallId call);
   void pickup(Time now, const PickupRequest& r);
-  void on_timer(Time at, std::uint32_t slot);
+  void on_timer(Time at, SlotId ringing);
   // After an admin change: re-files every ringing call by its callee's current group.
   void regroup();
 
@@ -34,23 +35,22 @@ class PickupService {
     bool pickable = false;            // G6 decided at ring time
     bool video = false;
     std::uint64_t order = 0;          // ring sequence: G4 order survives regroup()
-    std::uint32_t prev = kNoSlot, next = kNoSlot;
-    TimerId timer = kNoTimer;
+    std::uint32_t prev = kNoIndex, next = kNoIndex;  // slot indices in the group queue
+    TimerId timer;
   };
-  struct Queue { std::uint32_t head = kNoSlot, tail = kNoSlot; std::size_t size = 0; };
+  struct Queue { std::uint32_t head = kNoIndex, tail = kNoIndex; std::size_t size = 0; };
 
-  bool is_pickable(const UserState& callee, const CallRinging& r) const;
+  bool is_pickable(UserId callee, const CallRinging& r) const;
   void link(std::uint32_t slot);
   void unlink(std::uint32_t slot);
-  void release(std::uint32_t slot);  // unlink, cancel the timer, free the slot
+  void release(SlotId id);  // unlink, cancel the timer, forget the call
   void reject(const PickupRequest& r, Diagnostic d);
 
   EngineState& s_;
-  std::vector<Ringing> calls_;
-  std::vector<std::uint32_t> free_slots_;
-  std::unordered_map<CallId, std::uint32_t> by_call_;
-  std::unordered_map<std::uint64_t, Queue> queues_;
+  SlotMap<Ringing> calls_;
+  boost::unordered_flat_map<CallId, SlotId> by_call_;
+  boost::unordered_flat_map<std::uint64_t, Queue> queues_;
   std::uint64_t next_order_ = 1;
 };
 
-}  // namespace cpark
+}  // namespace cpark::detail

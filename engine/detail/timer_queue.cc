@@ -1,35 +1,26 @@
 #include "engine/detail/timer_queue.h"
 
-namespace cpark {
+namespace cpark::detail {
 
-TimerId TimerQueue::schedule(Time at, std::uint64_t owner) {
-  TimerId id;
-  if (!free_.empty()) {
-    id = free_.back();
-    free_.pop_back();
-  } else {
-    id = TimerId(nodes_.size());
-    nodes_.push_back({});
-  }
-  nodes_[id] = Node{at, next_seq_++, owner, std::uint32_t(heap_.size())};
-  heap_.push_back(id);
+TimerId TimerQueue::schedule(Time at, TimerOwner owner) {
+  const TimerId id = nodes_.emplace(Node{at, next_seq_++, owner, std::uint32_t(heap_.size())});
+  heap_.push_back(id.index);
   sift_up(std::uint32_t(heap_.size() - 1));
   return id;
 }
 
 void TimerQueue::cancel(TimerId id) {
-  if (id == kNoTimer) return;
-  remove_at(nodes_[id].pos);
+  if (const Node* n = nodes_.find(id)) remove_at(n->pos);
 }
 
 std::optional<Time> TimerQueue::next_deadline() const {
   if (heap_.empty()) return std::nullopt;
-  return nodes_[heap_[0]].at;
+  return nodes_.at_index(heap_[0]).at;
 }
 
 std::optional<TimerQueue::Fired> TimerQueue::pop_due(Time now) {
-  if (heap_.empty() || nodes_[heap_[0]].at > now) return std::nullopt;
-  const Node& n = nodes_[heap_[0]];
+  if (heap_.empty() || nodes_.at_index(heap_[0]).at > now) return std::nullopt;
+  const Node& n = nodes_.at_index(heap_[0]);
   Fired f{n.at, n.owner};
   remove_at(0);
   return f;
@@ -37,8 +28,8 @@ std::optional<TimerQueue::Fired> TimerQueue::pop_due(Time now) {
 
 void TimerQueue::swap_at(std::uint32_t a, std::uint32_t b) {
   std::swap(heap_[a], heap_[b]);
-  nodes_[heap_[a]].pos = a;
-  nodes_[heap_[b]].pos = b;
+  nodes_.at_index(heap_[a]).pos = a;
+  nodes_.at_index(heap_[b]).pos = b;
 }
 
 void TimerQueue::sift_up(std::uint32_t i) {
@@ -63,7 +54,7 @@ void TimerQueue::sift_down(std::uint32_t i) {
 }
 
 void TimerQueue::remove_at(std::uint32_t i) {
-  TimerId id = heap_[i];
+  const std::uint32_t slot = heap_[i];
   const auto last = std::uint32_t(heap_.size() - 1);
   if (i != last) {
     swap_at(i, last);
@@ -73,7 +64,7 @@ void TimerQueue::remove_at(std::uint32_t i) {
   } else {
     heap_.pop_back();
   }
-  free_.push_back(id);
+  nodes_.erase_at(slot);
 }
 
-}  // namespace cpark
+}  // namespace cpark::detail

@@ -1,5 +1,5 @@
-// The engine's only source of chance (O9 `random` orbit choice): xoshiro256** seeded by
-// the driver through splitmix64. Same seed, same sequence, on every platform.
+// xoshiro256** seeded through splitmix64: the engine's only source of chance (O9 `random`
+// orbit choice) and the simulator's. Same seed, same sequence, on every platform.
 #pragma once
 #include <cstdint>
 
