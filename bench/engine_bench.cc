@@ -12,12 +12,13 @@ namespace {
 // The orbit and park id of the OrbitAssigned among the outputs; drains the rest.
 std::pair<OrbitNumber, ParkId> assigned(Engine& e) {
   std::pair<OrbitNumber, ParkId> out{};
-  while (auto o = e.poll_output())
-    if (auto* a = std::get_if<OrbitAssigned>(&*o)) out = {a->orbit, a->park};
+  e.drain([&](const Output& o) {
+    if (auto* a = std::get_if<OrbitAssigned>(&o)) out = {a->orbit, a->park};
+  });
   return out;
 }
 void drain(Engine& e) {
-  while (e.poll_output()) {}
+  e.drain([](const Output&) {});
 }
 
 OrbitRange range(std::string name, std::string a, std::string b, RangeType t, std::string pool) {

@@ -59,7 +59,7 @@ namespace {
 
 void show(Engine& e, Time now, const char* what) {
   std::cout << "  t=" << std::chrono::duration_cast<std::chrono::seconds>(now).count() << "s  " << what << "\n";
-  while (auto o = e.poll_output()) std::cout << "           -> " << to_string(*o) << "\n";
+  e.drain([](const Output& o) { std::cout << "           -> " << to_string(o) << "\n"; });
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <map>
-#include <unordered_set>
+#include <boost/unordered/unordered_flat_set.hpp>
 
 #include "engine/validated_deployment.h"
 
@@ -26,7 +26,7 @@ const OrbitRange* containing(const std::vector<OrbitRange>& ranges, const std::v
 }
 
 void check_ranges(const Deployment& d, std::vector<RangeBounds>& bounds, std::vector<bool>& parsed, Findings& v) {
-  std::unordered_set<std::string_view> names;
+  boost::unordered_flat_set<std::string_view> names;
   bounds.assign(d.ranges.size(), RangeBounds{});
   parsed.assign(d.ranges.size(), false);
   for (std::size_t i = 0; i < d.ranges.size(); ++i) {
@@ -87,7 +87,7 @@ void check_number_outside_ranges(const Deployment& d, const std::vector<RangeBou
 
 void check_users(const Deployment& d, const std::vector<RangeBounds>& bounds, const std::vector<bool>& parsed,
                  Findings& v) {
-  std::unordered_set<std::string_view> names, extensions;
+  boost::unordered_flat_set<std::string_view> names, extensions;
   names.reserve(d.users.size());
   extensions.reserve(d.users.size());
   for (auto& u : d.users) {
@@ -158,7 +158,7 @@ Status validate_settings(const CallParkSettings& s, const Deployment& d) {
 
 Result<DeploymentPtr> validate_deployment(Deployment d) {
   Findings v;
-  std::unordered_set<std::string_view> pools;
+  boost::unordered_flat_set<std::string_view> pools;
   for (auto& p : d.pools) {
     if (p.name.empty()) v.errors.push_back("a pool has an empty name (O1)");
     if (!pools.insert(p.name).second) v.errors.push_back("pool \"" + p.name + "\" is defined twice (O1)");
@@ -166,13 +166,13 @@ Result<DeploymentPtr> validate_deployment(Deployment d) {
   std::vector<RangeBounds> bounds;
   std::vector<bool> parsed;
   check_ranges(d, bounds, parsed, v);
-  std::unordered_set<std::string_view> scopes;
+  boost::unordered_flat_set<std::string_view> scopes;
   for (auto& s : d.settings) {
     if (!scopes.insert(s.scope).second)
       v.errors.push_back("call park settings scope \"" + s.scope + "\" is defined twice (C5)");
     if (auto e = validate_settings(s, d); !e) v.errors.push_back(e.message());
   }
-  std::unordered_set<std::string_view> policies;
+  boost::unordered_flat_set<std::string_view> policies;
   for (auto& p : d.policies) {
     if (p.name.empty()) v.errors.push_back("a voice policy has an empty name (V2)");
     if (!policies.insert(p.name).second) v.errors.push_back("voice policy \"" + p.name + "\" is defined twice (V2)");

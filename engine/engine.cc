@@ -211,7 +211,8 @@ void Engine::handle_timeout(Time now) {
 }
 
 std::optional<Time> Engine::next_deadline() const { return core_->s.timers.next_deadline(); }
-std::optional<Output> Engine::poll_output() { return core_->s.outputs.pop(); }
+OutputQueue& Engine::output_queue() { return core_->s.outputs; }
+bool Engine::has_output() const { return !core_->s.outputs.empty(); }
 
 const Counters& Engine::counters() const { return core_->s.counters; }
 std::uint32_t Engine::busy_orbits(PoolId p) const { return core_->s.pools.at(p).orbits.busy(); }

@@ -1,7 +1,7 @@
 // The park-and-pickup engine: every rule of SPEC §1-§5 behind one sans-IO interface.
 // It never reads a clock, touches a socket, starts a thread or draws a random number
 // it was not given: inputs come with an explicit `now`, outputs are pulled out one at a
-// time with poll_output(), and next_deadline() says when it wants handle_timeout(). The
+// batch with drain(), and next_deadline() says when it wants handle_timeout(). The
 // simulator and the SIP server drive the same object. Same seed and same inputs give
 // the same outputs.
 #pragma once
@@ -15,6 +15,7 @@
 #include "common/result.h"
 #include "engine/counters.h"
 #include "engine/events.h"
+#include "engine/output_queue.h"
 #include "engine/validated_deployment.h"
 
 namespace cpark {
@@ -72,9 +73,14 @@ class Engine {
   void handle_timeout(Time now);
   std::optional<Time> next_deadline() const;
 
-  // The oldest output not yet taken, or nullopt. Allocates nothing once warm; outputs
-  // an input produces while the driver is polling are polled after the older ones.
-  std::optional<Output> poll_output();
+  // Hands every output to f(const Output&), oldest first, by reference (valid during the
+  // call). f may call inputs; their outputs follow in the same drain. Allocates nothing
+  // once warm. A driver that queues outputs elsewhere copies them in f.
+  template <class F>
+  void drain(F&& f) {
+    output_queue().drain(std::forward<F>(f));
+  }
+  bool has_output() const;
 
   // Monitoring (S9), operators (S11) and checks (P10).
   const Counters& counters() const;
@@ -87,6 +93,7 @@ class Engine {
   std::string check_invariants() const;
 
  private:
+  OutputQueue& output_queue();
   std::unique_ptr<detail::EngineCore> core_;
 };
 

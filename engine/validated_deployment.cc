@@ -11,13 +11,11 @@ void ValidatedDeployment::derive(std::vector<RangeBounds> bounds, std::vector<st
   for (std::uint32_t i = 0; i < d_.pools.size(); ++i) pool_index_.emplace(d_.pools[i].name, i);
 
   range_pool_.resize(d_.ranges.size());
-  ranges_by_key_.resize(d_.ranges.size());
   for (std::uint32_t i = 0; i < d_.ranges.size(); ++i) {
     range_pool_[i] = pool_index_.at(d_.ranges[i].pool);
-    ranges_by_key_[i] = i;
+    ranges_by_key_.push_back({bounds_[i].first.key(), bounds_[i].last.key(), i});
   }
-  std::sort(ranges_by_key_.begin(), ranges_by_key_.end(),
-            [&](auto a, auto b) { return bounds_[a].first.key() < bounds_[b].first.key(); });
+  std::sort(ranges_by_key_.begin(), ranges_by_key_.end(), [](auto& a, auto& b) { return a.first < b.first; });
 
   pool_info_.resize(d_.pools.size());
   for (std::uint32_t i = 0; i < d_.pools.size(); ++i) {
@@ -25,8 +23,8 @@ void ValidatedDeployment::derive(std::vector<RangeBounds> bounds, std::vector<st
     p.settings = d_.effective_settings(d_.pools[i].name);  // C5
     p.custom_music = d_.find_music(d_.pools[i].name) != nullptr;
   }
-  for (std::uint32_t r : ranges_by_key_)
-    if (d_.ranges[r].type == RangeType::CallPark) pool_info_[range_pool_[r]].call_park_ranges.push_back(r);
+  for (auto& r : ranges_by_key_)
+    if (d_.ranges[r.index].type == RangeType::CallPark) pool_info_[range_pool_[r.index]].call_park_ranges.push_back(r.index);
 
   // V1 resolves per policy tag, per site or globally: resolve each distinct case once.
   const VoicePolicy* global = d_.find_policy("global");
@@ -76,13 +74,24 @@ std::optional<std::uint32_t> ValidatedDeployment::find_user_by_number(std::strin
 }
 
 std::optional<std::uint32_t> ValidatedDeployment::range_containing(const OrbitNumber& n) const {
-  const std::uint64_t key = n.key();
-  auto it = std::upper_bound(ranges_by_key_.begin(), ranges_by_key_.end(), key,
-                             [&](std::uint64_t k, std::uint32_t r) { return k < bounds_[r].first.key(); });
-  if (it == ranges_by_key_.begin()) return std::nullopt;
-  const std::uint32_t r = *(it - 1);
-  if (!bounds_[r].contains(n)) return std::nullopt;
+  const std::uint32_t r = range_index(n);
+  if (r == kNoRange) return std::nullopt;
   return r;
+}
+
+std::uint32_t ValidatedDeployment::range_index(const OrbitNumber& n) const {
+  // Keys of numbers with another prefix or length never fall between a range's keys
+  // (OrbitNumber::key), so comparing keys is comparing numbers within one length.
+  const std::uint64_t key = n.key();
+  if (ranges_by_key_.size() <= 16) {
+    for (auto& r : ranges_by_key_)
+      if (key >= r.first && key <= r.last) return r.index;
+    return kNoRange;
+  }
+  auto it = std::upper_bound(ranges_by_key_.begin(), ranges_by_key_.end(), key,
+                             [](std::uint64_t k, const KeyedRange& r) { return k < r.first; });
+  if (it == ranges_by_key_.begin() || key > (it - 1)->last) return kNoRange;
+  return (it - 1)->index;
 }
 
 }  // namespace cpark

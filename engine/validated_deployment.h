@@ -5,12 +5,12 @@
 // (std::shared_ptr<const>), so one validation serves every replication of a simulation
 // and every engine it is applied to, and no engine re-validates what it is given.
 #pragma once
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "common/result.h"
@@ -63,6 +63,10 @@ class ValidatedDeployment {
   std::uint32_t range_pool(std::uint32_t i) const { return range_pool_[i]; }
   // The range holding `n` (O4 makes it unique), in O(log ranges).
   std::optional<std::uint32_t> range_containing(const OrbitNumber& n) const;
+  // The same as a plain index, kNoRange for none (the engine's hot path: an optional
+  // return costs GCC 12 a store-forwarding stall).
+  static constexpr std::uint32_t kNoRange = ~std::uint32_t{0};
+  std::uint32_t range_index(const OrbitNumber& n) const;
 
  private:
   friend Result<DeploymentPtr> validate_deployment(Deployment d);
@@ -80,9 +84,15 @@ class ValidatedDeployment {
   std::vector<UserInfo> user_info_;
   std::vector<RangeBounds> bounds_;
   std::vector<std::uint32_t> range_pool_;
-  std::vector<std::uint32_t> ranges_by_key_;  // range indices sorted by first number's key
+  // Ranges sorted by their first number's key, with both keys inline: a lookup reads one
+  // small array (linear for a handful of ranges, binary search beyond).
+  struct KeyedRange {
+    std::uint64_t first, last;
+    std::uint32_t index;
+  };
+  std::vector<KeyedRange> ranges_by_key_;
   // Keys are views into d_, which never changes or moves (the object is not movable).
-  std::unordered_map<std::string_view, std::uint32_t> pool_index_, user_index_, number_index_;
+  boost::unordered_flat_map<std::string_view, std::uint32_t> pool_index_, user_index_, number_index_;
 };
 
 }  // namespace cpark

@@ -194,7 +194,7 @@ class Simulation {
       } else {
         break;
       }
-      while (auto out = engine_.poll_output()) on_output(*out);
+      engine_.drain([this](const Output& out) { on_output(out); });
       if ((++events & 4095) == 0 && progress_) {
         report_progress(4096);
         if (progress_->stop.load(std::memory_order_relaxed)) break;
@@ -244,7 +244,7 @@ class Simulation {
   }
   // The leg of a retriever or picker: the phones do not follow it, so its id names no
   // call (an index no slot has) and find() never matches it.
-  CallId side_call() { return SlotId{~std::uint32_t{0}, std::uint32_t(2 * ++side_calls_ + 1)}.bits(); }
+  CallId side_call() { return SlotId(~std::uint32_t{0}, std::uint32_t(2 * ++side_calls_ + 1)).bits(); }
 
   UserId pick(const std::vector<UserId>& v) { return v.empty() ? kNoUser : v[rng_.below(std::uint32_t(v.size()))]; }
   bool chance(double p) { return p > 0 && uniform01(rng_) < p; }

@@ -56,7 +56,7 @@ class EngineTest : public ::testing::Test {
 
   // Every output since the last clear(), oldest first (polled from the engine as needed).
   const std::vector<Output>& outputs() {
-    while (auto o = engine.poll_output()) seen.push_back(std::move(*o));
+    engine.drain([this](const Output& o) { seen.push_back(o); });
     return seen;
   }
   template <class T> std::vector<T> take() {

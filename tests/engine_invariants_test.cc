@@ -103,11 +103,11 @@ struct Fuzzer {
         engine.handle_timeout(now);
       }
     }
-    while (auto o = engine.poll_output()) {
-      observer.see(*o);
-      if (auto* a = std::get_if<OrbitAssigned>(&*o)) parks.push_back(a->park);
-      trace += to_string(*o) + "\n";
-    }
+    engine.drain([this](const Output& o) {
+      observer.see(o);
+      if (auto* a = std::get_if<OrbitAssigned>(&o)) parks.push_back(a->park);
+      trace += to_string(o) + "\n";
+    });
   }
 
   void check_step() {
@@ -149,7 +149,7 @@ TEST(P10_Invariants, HoldUnderRandomInputSequences) {
     for (int guard = 0; guard < 10000 && f.engine.next_deadline(); ++guard) {
       f.now = *f.engine.next_deadline();
       f.engine.handle_timeout(f.now);
-      while (auto o = f.engine.poll_output()) f.observer.see(*o);
+      f.engine.drain([&](const Output& o) { f.observer.see(o); });
     }
     ASSERT_EQ(f.observer.error, "");
     ASSERT_FALSE(f.engine.next_deadline());

@@ -16,7 +16,7 @@ TEST(SlotMap, FindsWhatItHoldsAndNothingElse) {
   EXPECT_EQ(*m.find(b), "b");
   EXPECT_EQ(m.size(), 2u);
   EXPECT_EQ(m.find(SlotId{}), nullptr);
-  EXPECT_EQ(m.find(SlotId{7, 1}), nullptr);
+  EXPECT_EQ(m.find(SlotId(7, 1)), nullptr);
   EXPECT_FALSE(SlotId{}.bits());
   EXPECT_NE(a.bits(), 0u);
   EXPECT_EQ(SlotId::from_bits(a.bits()), a);
@@ -27,7 +27,7 @@ TEST(SlotMap, StaleIdIsHarmlessAfterTheSlotIsReused) {
   SlotId old = m.insert("first owner");
   ASSERT_TRUE(m.erase(old));
   SlotId reuse = m.insert("second owner");
-  ASSERT_EQ(reuse.index, old.index);  // the slot is reused...
+  ASSERT_EQ(reuse.index(), old.index());  // the slot is reused...
   EXPECT_NE(reuse, old);              // ...under a new generation
   EXPECT_EQ(m.find(old), nullptr);
   EXPECT_FALSE(m.erase(old));         // cannot remove the new owner

@@ -13,6 +13,7 @@
 #include "common/random.h"
 #include "engine/detail/timer_queue.h"
 #include "engine/events.h"
+#include "engine/output_queue.h"
 #include "engine/validated_deployment.h"
 
 namespace cpark::detail {
@@ -28,27 +29,6 @@ struct PoolState {
   bool custom_music = false;          // C4
   OrbitAllocator orbits;
   std::vector<SlotId> park_at;        // orbit index -> the park holding it, null when free
-};
-
-// The output queue: appended by the services, taken one at a time by the driver. Taken
-// entries are not erased one by one; the vector is cleared (keeping its capacity) once
-// the driver has taken everything, so a warm engine allocates nothing here.
-class OutputQueue {
- public:
-  template <class T> void push(T&& o) { items_.emplace_back(std::forward<T>(o)); }
-  std::optional<Output> pop() {
-    if (head_ == items_.size()) {
-      items_.clear();
-      head_ = 0;
-      return std::nullopt;
-    }
-    return std::move(items_[head_++]);
-  }
-  bool empty() const { return head_ == items_.size(); }
-
- private:
-  std::vector<Output> items_;
-  std::size_t head_ = 0;
 };
 
 struct EngineState {
@@ -72,10 +52,10 @@ struct EngineState {
   PoolId pool_of(UserId u) const { return pool_of_index[user_info(u).pool]; }
   // The range holding `n` and the pool that owns it (P9), or nullptr.
   const OrbitRange* owner_of(const OrbitNumber& n, PoolId* pool) const {
-    auto r = deployment->range_containing(n);
-    if (!r) return nullptr;
-    if (pool) *pool = pool_of_index[deployment->range_pool(*r)];
-    return &deployment->range(*r);
+    const std::uint32_t r = deployment->range_index(n);
+    if (r == ValidatedDeployment::kNoRange) return nullptr;
+    if (pool) *pool = pool_of_index[deployment->range_pool(r)];
+    return &deployment->range(r);
   }
 };
 

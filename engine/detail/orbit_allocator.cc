@@ -28,13 +28,13 @@ OrbitAllocator::OrbitAllocator(const ValidatedDeployment& d, std::uint32_t pool_
   }
 }
 
-std::optional<std::uint32_t> OrbitAllocator::index_of(const OrbitNumber& n) const {
+std::uint32_t OrbitAllocator::index_of(const OrbitNumber& n) const {
   auto it = std::upper_bound(segments_.begin(), segments_.end(), n.key(),
                              [](std::uint64_t k, const Segment& s) { return k < s.first.key(); });
-  if (it == segments_.begin()) return std::nullopt;
+  if (it == segments_.begin()) return kNoOrbit;
   const Segment& s = *(it - 1);
   if (n.prefix != s.first.prefix || n.digits != s.first.digits || n.value - s.first.value >= s.size)
-    return std::nullopt;
+    return kNoOrbit;
   return s.base + (n.value - s.first.value);
 }
 
@@ -48,28 +48,28 @@ OrbitNumber OrbitAllocator::number_at(std::uint32_t index) const {
 }
 
 // The first word at or after `from_word` with a free orbit, by the summary level.
-std::optional<std::uint32_t> OrbitAllocator::first_free_word(std::size_t from_word) const {
+std::uint32_t OrbitAllocator::first_free_word(std::size_t from_word) const {
   std::size_t sw = from_word / kBlockWords;
-  if (sw >= summary_.size()) return std::nullopt;
+  if (sw >= summary_.size()) return kNoOrbit;
   std::uint64_t bits = summary_[sw] & from_bit(unsigned(from_word % kBlockWords));
   for (;;) {
     if (bits) return std::uint32_t(sw * kBlockWords + std::size_t(std::countr_zero(bits)));
-    if (++sw == summary_.size()) return std::nullopt;
+    if (++sw == summary_.size()) return kNoOrbit;
     bits = summary_[sw];
   }
 }
 
-std::optional<std::uint32_t> OrbitAllocator::find_free_from(std::uint32_t start) const {
-  if (busy_ == capacity_) return std::nullopt;
+std::uint32_t OrbitAllocator::find_free_from(std::uint32_t start) const {
+  if (busy_ == capacity_) return kNoOrbit;
   const std::size_t w = start >> 6;
   if (const std::uint64_t bits = free_[w] & from_bit(start & 63))
     return std::uint32_t(w * 64 + std::size_t(std::countr_zero(bits)));
-  auto next = first_free_word(w + 1);
-  if (!next) next = first_free_word(0);  // wrap: the start word's lower bits count too
-  return std::uint32_t(std::size_t(*next) * 64 + std::size_t(std::countr_zero(free_[*next])));
+  std::uint32_t next = first_free_word(w + 1);
+  if (next == kNoOrbit) next = first_free_word(0);  // wrap: the start word's lower bits count too
+  return std::uint32_t(std::size_t(next) * 64 + std::size_t(std::countr_zero(free_[next])));
 }
 
-std::optional<std::uint32_t> OrbitAllocator::nth_free(std::uint32_t n) const {
+std::uint32_t OrbitAllocator::nth_free(std::uint32_t n) const {
   std::size_t sw = 0;
   while (n >= block_free_[sw]) n -= block_free_[sw++];
   for (std::size_t w = sw * kBlockWords;; ++w) {
@@ -83,16 +83,16 @@ std::optional<std::uint32_t> OrbitAllocator::nth_free(std::uint32_t n) const {
   }
 }
 
-std::optional<std::uint32_t> OrbitAllocator::allocate(OrbitChoice choice, Random& rng) {
-  if (busy_ == capacity_) return std::nullopt;
-  std::optional<std::uint32_t> i;
+std::uint32_t OrbitAllocator::allocate(OrbitChoice choice, Random& rng) {
+  if (busy_ == capacity_) return kNoOrbit;
+  std::uint32_t i = kNoOrbit;
   switch (choice) {
     case OrbitChoice::Next: i = find_free_from(cursor_); break;
     case OrbitChoice::First: i = find_free_from(0); break;
     case OrbitChoice::Random: i = nth_free(rng.below(capacity_ - busy_)); break;
   }
-  take(*i);
-  cursor_ = *i + 1 == capacity_ ? 0 : *i + 1;  // O9 `next`: round-robin, wrapping
+  take(i);
+  cursor_ = i + 1 == capacity_ ? 0 : i + 1;  // O9 `next`: round-robin, wrapping
   return i;
 }
 

@@ -5,7 +5,6 @@
 // of words even in a pool of 50,000 orbits with 99 % busy.
 #pragma once
 #include <cstdint>
-#include <optional>
 #include <vector>
 
 #include "engine/deployment.h"
@@ -13,6 +12,10 @@
 #include "engine/validated_deployment.h"
 
 namespace cpark::detail {
+
+// Indices come back as plain integers with kNoOrbit for "none": on the park/retrieve
+// path an optional<uint32_t> return costs GCC 12 a store-forwarding stall per call.
+inline constexpr std::uint32_t kNoOrbit = ~std::uint32_t{0};
 
 class OrbitAllocator {
  public:
@@ -22,21 +25,22 @@ class OrbitAllocator {
 
   std::uint32_t capacity() const { return capacity_; }
   std::uint32_t busy() const { return busy_; }
-  std::optional<std::uint32_t> index_of(const OrbitNumber& n) const;
+  // The index of `n` in this pool, or kNoOrbit.
+  std::uint32_t index_of(const OrbitNumber& n) const;
   OrbitNumber number_at(std::uint32_t index) const;
   bool is_free(std::uint32_t index) const { return (free_[index >> 6] >> (index & 63)) & 1; }
 
-  // O9: picks and marks busy a free orbit, or nullopt when all are busy (P2).
-  std::optional<std::uint32_t> allocate(OrbitChoice choice, Random& rng);
+  // O9: picks and marks busy a free orbit, or kNoOrbit when all are busy (P2).
+  std::uint32_t allocate(OrbitChoice choice, Random& rng);
   // O10: marks a specific orbit busy; false if it is already busy.
   bool take(std::uint32_t index);
   void release(std::uint32_t index);
 
  private:
   static constexpr int kBlockWords = 64;  // words per summary word (4,096 orbits)
-  std::optional<std::uint32_t> first_free_word(std::size_t from_word) const;
-  std::optional<std::uint32_t> find_free_from(std::uint32_t start) const;
-  std::optional<std::uint32_t> nth_free(std::uint32_t n) const;
+  std::uint32_t first_free_word(std::size_t from_word) const;
+  std::uint32_t find_free_from(std::uint32_t start) const;
+  std::uint32_t nth_free(std::uint32_t n) const;
 
   struct Segment { OrbitNumber first; std::uint32_t size; std::uint32_t base; };
   std::vector<Segment> segments_;        // sorted by number key

@@ -31,25 +31,22 @@ void ParkService::park(Time now, const ParkRequest& r) {
   if (!pool.present || !pool.call_park_enabled) return reject(r, diag::kPoolWithoutFeature);
   std::uint32_t index;
   if (r.orbit) {                                                                          // O10
-    auto i = pool.orbits.index_of(*r.orbit);
-    if (!i) return reject(r, diag::kOrbitNotOwned);
-    if (!pool.orbits.take(*i)) return reject(r, diag::kOrbitBusy);
-    index = *i;
+    index = pool.orbits.index_of(*r.orbit);
+    if (index == kNoOrbit) return reject(r, diag::kOrbitNotOwned);
+    if (!pool.orbits.take(index)) return reject(r, diag::kOrbitBusy);
   } else {                                                                                // O9
-    auto i = pool.orbits.allocate(pool.orbit_choice, s_.rng);
-    if (!i) return reject(r, diag::kNoMoreOrbits);                                        // P2
-    index = *i;
+    index = pool.orbits.allocate(pool.orbit_choice, s_.rng);
+    if (index == kNoOrbit) return reject(r, diag::kNoMoreOrbits);                         // P2
   }
-  Park p;
-  p.call = r.call;
-  p.parker = r.parker;
-  p.pool = pool_id;
-  p.orbit_index = index;
-  p.orbit = pool.orbits.number_at(index);
-  p.music = pool.settings.music_on_hold;
-  p.parked_at = now;
-  const SlotId id = parks_.insert(std::move(p));
-  Park& park = *parks_.find(id);
+  const SlotId id = parks_.emplace();
+  Park& park = parks_.at_index(id.index());
+  park.call = r.call;
+  park.parker = r.parker;
+  park.pool = pool_id;
+  park.orbit_index = index;
+  park.orbit = pool.orbits.number_at(index);
+  park.music = pool.settings.music_on_hold;
+  park.parked_at = now;
   park.timer = schedule(now + seconds(pool.settings.timeout_seconds), id);  // C1
   pool.park_at[index] = id;
   by_call_.emplace(r.call, id);
@@ -77,9 +74,9 @@ void ParkService::retrieve(Time now, const RetrieveRequest& r) {
     return reject(diag::kNotEnabled);                                                     // V1
   }
   PoolState& pool = s_.pools[owner];
-  auto index = pool.orbits.index_of(r.orbit);
-  if (!index || !pool.park_at[*index]) return reject(diag::kOrbitNotFound);              // P4
-  const SlotId id = pool.park_at[*index];
+  const std::uint32_t index = pool.orbits.index_of(r.orbit);
+  if (index == kNoOrbit || !pool.park_at[index]) return reject(diag::kOrbitNotFound);   // P4
+  const SlotId id = pool.park_at[index];
   Park& p = *parks_.find(id);
   if (r.park_id != 0 && r.park_id != id.bits()) return reject(diag::kSafeRetrieveFailed); // P4
   if (p.phase == Phase::RingingBack) s_.outputs.push(StopRingback{id.bits(), p.parker});
@@ -173,18 +170,18 @@ void ParkService::leave_orbit(Time now, SlotId id, Diagnostic no_fallback) {
   ++s_.counters.fallbacks;
   end_park(now, id, EndReason::Fallback, kNoUser);
   p.phase = Phase::RingingFallback;
-  p.fallback_uri = cfg.fallback_uri;
+  fallback_uri_[id.bits()] = cfg.fallback_uri;
   ++fallback_legs_;
   const Time until = now + seconds(cfg.ring_seconds);  // C6 applies to the fallback too
   p.timer = schedule(until, id);
-  s_.outputs.push(RingFallback{id.bits(), p.call, p.fallback_uri, until});
+  s_.outputs.push(RingFallback{id.bits(), p.call, cfg.fallback_uri, until});
 }
 
 void ParkService::fallback_answered(Time, ParkId id) {
   Park* p = find_in(id, Phase::RingingFallback);
   if (!p) return;
   stop_timer(*p);
-  s_.outputs.push(Connect{p->call, 0, kNoUser, p->fallback_uri, false});
+  s_.outputs.push(Connect{p->call, 0, kNoUser, fallback_uri_.at(id), false});
   finish_fallback(SlotId::from_bits(id), true);
 }
 
@@ -204,6 +201,7 @@ void ParkService::finish_fallback(SlotId id, bool answered) {
     s_.outputs.push(Disconnect{p.call, diag::kFallbackUnanswered});
   }
   by_call_.erase(p.call);
+  fallback_uri_.erase(id.bits());
   --fallback_legs_;
   parks_.erase(id);
 }
@@ -217,6 +215,7 @@ bool ParkService::party_hung_up(Time now, CallId call) {
     stop_timer(p);
     s_.outputs.push(StopFallback{id.bits()});
     by_call_.erase(it);
+    fallback_uri_.erase(id.bits());
     --fallback_legs_;
     parks_.erase(id);
     return true;
@@ -231,7 +230,7 @@ std::vector<SlotId> ParkService::displaced_by(const std::vector<PoolState>& pool
   std::vector<SlotId> out;
   parks_.for_each([&](SlotId id, const Park& p) {
     if (p.phase == Phase::RingingFallback) return;
-    if (p.pool >= pools.size() || !pools[p.pool].present || !pools[p.pool].orbits.index_of(p.orbit))
+    if (p.pool >= pools.size() || !pools[p.pool].present || pools[p.pool].orbits.index_of(p.orbit) == kNoOrbit)
       out.push_back(id);
   });
   return out;
@@ -247,7 +246,7 @@ void ParkService::rebind(std::vector<PoolState>& pools, const std::vector<SlotId
       return;
     }
     PoolState& pool = pools[p.pool];
-    p.orbit_index = *pool.orbits.index_of(p.orbit);
+    p.orbit_index = pool.orbits.index_of(p.orbit);
     pool.orbits.take(p.orbit_index);
     pool.park_at[p.orbit_index] = id;
   });
@@ -309,6 +308,7 @@ std::string ParkService::check_invariants() const {
   });
   if (!error.empty()) return error;
   if (fallback != fallback_legs_ || parked + fallback != by_call_.size()) return "call index out of step with parks";
+  if (fallback_uri_.size() != fallback_legs_) return "fallback URIs out of step with fallback legs";
   std::size_t busy = 0;
   for (auto& pool : s_.pools) {
     busy += pool.orbits.busy();

@@ -33,9 +33,9 @@ void PickupService::ringing(Time now, const CallRinging& r) {
   c.group = c.pickable ? s_.user_info(r.callee).group_key : 0;
   const SlotId id = calls_.insert(c);
   calls_.find(id)->timer = s_.timers.schedule(now + seconds(s_.user(r.callee).ring_timeout_seconds),  // G8
-                                              {TimerKind::Ringing, id});
+                                              TimerKind::Ringing, id);
   by_call_.emplace(r.call, id);
-  if (c.group) link(id.index);
+  if (c.group) link(id.index());
   ++s_.counters.rings;
   // G3: nothing else rings; the call rings only where the driver already rings it.
 }
@@ -63,7 +63,7 @@ void PickupService::unlink(std::uint32_t slot) {
 
 void PickupService::release(SlotId id) {
   Ringing& c = *calls_.find(id);
-  unlink(id.index);
+  unlink(id.index());
   s_.timers.cancel(c.timer);
   by_call_.erase(c.call);
   calls_.erase(id);
@@ -123,7 +123,7 @@ void PickupService::pickup(Time, const PickupRequest& r) {
 
 void PickupService::regroup() {
   std::vector<std::uint32_t> live;
-  calls_.for_each([&](SlotId id, const Ringing&) { live.push_back(id.index); });
+  calls_.for_each([&](SlotId id, const Ringing&) { live.push_back(id.index()); });
   std::sort(live.begin(), live.end(),
             [&](auto a, auto b) { return calls_.at_index(a).order < calls_.at_index(b).order; });
   for (auto slot : live) unlink(slot);

@@ -2,10 +2,13 @@
 
 namespace cpark::detail {
 
-TimerId TimerQueue::schedule(Time at, TimerOwner owner) {
-  const TimerId id = nodes_.emplace(Node{at, next_seq_++, owner, std::uint32_t(heap_.size())});
-  heap_.push_back(id.index);
-  sift_up(std::uint32_t(heap_.size() - 1));
+TimerId TimerQueue::schedule(Time at, TimerKind kind, SlotId owner) {
+  const TimerId id = nodes_.emplace();
+  Node& n = nodes_.at_index(id.index());
+  n.owner.kind = kind;
+  n.owner.id = owner;
+  heap_.emplace_back();
+  sift_up(std::uint32_t(heap_.size() - 1), Entry{at, next_seq_++, id.index()});
   return id;
 }
 
@@ -15,56 +18,50 @@ void TimerQueue::cancel(TimerId id) {
 
 std::optional<Time> TimerQueue::next_deadline() const {
   if (heap_.empty()) return std::nullopt;
-  return nodes_.at_index(heap_[0]).at;
+  return heap_[0].at;
 }
 
 std::optional<TimerQueue::Fired> TimerQueue::pop_due(Time now) {
-  if (heap_.empty() || nodes_.at_index(heap_[0]).at > now) return std::nullopt;
-  const Node& n = nodes_.at_index(heap_[0]);
-  Fired f{n.at, n.owner};
+  if (heap_.empty() || heap_[0].at > now) return std::nullopt;
+  Fired f{heap_[0].at, nodes_.at_index(heap_[0].slot).owner};
   remove_at(0);
   return f;
 }
 
-void TimerQueue::swap_at(std::uint32_t a, std::uint32_t b) {
-  std::swap(heap_[a], heap_[b]);
-  nodes_.at_index(heap_[a]).pos = a;
-  nodes_.at_index(heap_[b]).pos = b;
-}
-
-void TimerQueue::sift_up(std::uint32_t i) {
+// Moves `e` up from the hole at `i` to its place.
+void TimerQueue::sift_up(std::uint32_t i, Entry e) {
   while (i > 0) {
-    std::uint32_t parent = (i - 1) / 2;
-    if (!less(i, parent)) break;
-    swap_at(i, parent);
+    const std::uint32_t parent = (i - 1) / 2;
+    if (!(e < heap_[parent])) break;
+    place(i, heap_[parent]);
     i = parent;
   }
+  place(i, e);
 }
 
-void TimerQueue::sift_down(std::uint32_t i) {
+// Moves `e` down from the hole at `i` to its place.
+void TimerQueue::sift_down(std::uint32_t i, Entry e) {
   const auto n = std::uint32_t(heap_.size());
   for (;;) {
-    std::uint32_t l = 2 * i + 1, r = l + 1, m = i;
-    if (l < n && less(l, m)) m = l;
-    if (r < n && less(r, m)) m = r;
-    if (m == i) return;
-    swap_at(i, m);
+    const std::uint32_t l = 2 * i + 1;
+    if (l >= n) break;
+    const std::uint32_t m = l + 1 < n && heap_[l + 1] < heap_[l] ? l + 1 : l;
+    if (!(heap_[m] < e)) break;
+    place(i, heap_[m]);
     i = m;
   }
+  place(i, e);
 }
 
 void TimerQueue::remove_at(std::uint32_t i) {
-  const std::uint32_t slot = heap_[i];
-  const auto last = std::uint32_t(heap_.size() - 1);
-  if (i != last) {
-    swap_at(i, last);
-    heap_.pop_back();
-    sift_down(i);
-    sift_up(i);
-  } else {
-    heap_.pop_back();
-  }
-  nodes_.erase_at(slot);
+  nodes_.erase_at(heap_[i].slot);
+  const Entry last = heap_.back();
+  heap_.pop_back();
+  if (i == heap_.size()) return;  // it was the last entry
+  // The last entry fills the hole: it moves up if it is earlier than the hole's parent,
+  // otherwise down.
+  if (i > 0 && last < heap_[(i - 1) / 2]) sift_up(i, last);
+  else sift_down(i, last);
 }
 
 }  // namespace cpark::detail

@@ -1,9 +1,10 @@
 // The engine's deadlines. An indexed binary heap: a park's timeout is cancelled far more
 // often than it fires (a retrieval cancels it), so cancel must be O(log n) and leave no
 // tombstones behind (a lazy-deletion heap grows without bound under park/retrieve load).
-// Timer ids are SlotMap ids: cancelling a timer that already fired or was cancelled is
-// harmless even after its slot was reused. Ties fire first-in-first-out (sequence
-// number), so runs replay exactly.
+// Heap entries carry their deadline and sequence, so sifting compares without leaving
+// the heap array; each timer's owner and heap position sit in a SlotMap, whose ids make
+// cancelling a timer that already fired or was cancelled harmless even after its slot
+// was reused. Ties fire first-in-first-out (sequence number), so runs replay exactly.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -25,7 +26,9 @@ struct TimerOwner {
 
 class TimerQueue {
  public:
-  TimerId schedule(Time at, TimerOwner owner);
+  // (Owner fields are passed apart: a struct of a byte and an id built on the stack and
+  // read back whole costs a store-forwarding stall on every park.)
+  TimerId schedule(Time at, TimerKind kind, SlotId owner);
   // Cancels a pending timer; a no-op for a null or stale id.
   void cancel(TimerId id);
   bool empty() const { return heap_.empty(); }
@@ -36,19 +39,26 @@ class TimerQueue {
   std::optional<Fired> pop_due(Time now);
 
  private:
-  struct Node { Time at; std::uint64_t seq; TimerOwner owner; std::uint32_t pos; };
-  bool less(std::uint32_t a, std::uint32_t b) const {
-    const Node& x = nodes_.at_index(heap_[a]);
-    const Node& y = nodes_.at_index(heap_[b]);
-    return x.at != y.at ? x.at < y.at : x.seq < y.seq;
+  struct Entry {
+    Time at;
+    std::uint64_t seq;
+    std::uint32_t slot;  // in nodes_
+    bool operator<(const Entry& o) const { return at != o.at ? at < o.at : seq < o.seq; }
+  };
+  struct Node {
+    TimerOwner owner;
+    std::uint32_t pos;  // in heap_
+  };
+  void place(std::uint32_t i, const Entry& e) {
+    heap_[i] = e;
+    nodes_.at_index(e.slot).pos = i;
   }
-  void swap_at(std::uint32_t a, std::uint32_t b);
-  void sift_up(std::uint32_t i);
-  void sift_down(std::uint32_t i);
+  void sift_up(std::uint32_t i, Entry e);
+  void sift_down(std::uint32_t i, Entry e);
   void remove_at(std::uint32_t i);
 
   SlotMap<Node> nodes_;
-  std::vector<std::uint32_t> heap_;  // slot indices of nodes_
+  std::vector<Entry> heap_;
   std::uint64_t next_seq_ = 0;
 };
 
