@@ -7,6 +7,7 @@ packages=(
   libsqlite3-dev sqlite3
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libsndfile1-dev libsamplerate0-dev libboost1.81-dev  # media/: music decoding, resampling; Asio in bench/media
 )
 missing=()
 for p in "${packages[@]}"; do
