@@ -4,9 +4,12 @@
 // loopback sockets and reports how far each packet's spacing strays from the sender's.
 //
 //   cpark_moh_jitter_bench [--streams N] [--seconds S] [--runs R] [--chunk M] [--seed X]
+//                          [--ports K] [--realtime | --nice N]
 //
 // Target (issue): 1,000 parked calls on one core, spacing jitter p99 < 2 ms at the receiver.
 #include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -47,6 +50,12 @@ struct Options {
   int runs = 1;
   std::size_t chunk = 256;
   std::uint64_t seed = 1;
+  int ports = 0;  // receiver sockets; 0: one per stream, as each phone has its own port
+  // Run the sending (io_context) thread as SCHED_FIFO, as `asterisk -p` and
+  // `freeswitch -rp` run their media timing; the receiver stays an ordinary thread.
+  bool is_realtime = false;
+  // Or give the sending thread a nice value (-20..19) instead; 0 leaves it alone.
+  int nice = 0;
   // The first second of every stream is left out: sockets, caches and the receiver's
   // tables are still warming up, and a phone's jitter buffer is still filling.
   int warmup_packets = 50;
@@ -81,6 +90,16 @@ std::string cpu_model() {
     }
   }
   return model + " (" + std::to_string(cores) + " logical CPUs)";
+}
+
+// Other programs' load shapes the figures on a shared machine: print it beside them.
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  double one = 0, five = 0, fifteen = 0;
+  in >> one >> five >> fifteen;
+  char text[64];
+  std::snprintf(text, sizeof text, "%.2f %.2f %.2f", one, five, fifteen);
+  return text;
 }
 
 double thread_cpu_seconds() {
@@ -233,7 +252,8 @@ int open_receiver_socket(std::uint16_t& port) {
 bool run_once(const Options& o, std::uint64_t seed, RunResult& result) {
   std::vector<int> receivers;
   std::vector<RtpDestination> destinations;
-  for (int i = 0; i < o.streams; ++i) {
+  const int ports = o.ports > 0 ? std::min(o.ports, o.streams) : o.streams;
+  for (int i = 0; i < ports; ++i) {
     std::uint16_t port = 0;
     const int fd = open_receiver_socket(port);
     if (fd < 0) {
@@ -244,6 +264,7 @@ bool run_once(const Options& o, std::uint64_t seed, RunResult& result) {
     receivers.push_back(fd);
     destinations.push_back(RtpDestination::ipv4({127, 0, 0, 1}, port));
   }
+  for (int i = ports; i < o.streams; ++i) destinations.push_back(destinations[std::size_t(i % ports)]);
   const int send_fd = socket(AF_INET, SOCK_DGRAM, 0);
   const int send_buffer = 4 << 20;
   setsockopt(send_fd, SOL_SOCKET, SO_SNDBUF, &send_buffer, sizeof send_buffer);
@@ -291,12 +312,28 @@ bool run_once(const Options& o, std::uint64_t seed, RunResult& result) {
       timer.async_wait(on_timer);
     }
   };
+  if (o.is_realtime) {
+    sched_param priority{};
+    priority.sched_priority = 10;
+    if (int e = pthread_setschedparam(pthread_self(), SCHED_FIFO, &priority); e != 0)
+      std::fprintf(stderr, "--realtime: SCHED_FIFO refused (%s); running as an ordinary thread\n", std::strerror(e));
+  }
+  // On Linux a nice value set with setpriority on a thread id applies to that thread only.
+  const auto thread_id = id_t(gettid());
+  const int nice_before = getpriority(PRIO_PROCESS, thread_id);
+  if (o.nice != 0 && setpriority(PRIO_PROCESS, thread_id, o.nice) != 0)
+    std::fprintf(stderr, "--nice %d refused: %s\n", o.nice, std::strerror(errno));
   const double cpu_before = thread_cpu_seconds();
   const Clock::time_point wall_before = Clock::now();
   arm();
   io.run();
   const double cpu = thread_cpu_seconds() - cpu_before;
   const double wall = std::chrono::duration<double>(Clock::now() - wall_before).count();
+  if (o.nice != 0) setpriority(PRIO_PROCESS, thread_id, nice_before);
+  if (o.is_realtime) {
+    sched_param ordinary{};
+    pthread_setschedparam(pthread_self(), SCHED_OTHER, &ordinary);
+  }
 
   is_sending = false;
   receiving.join();
@@ -324,6 +361,10 @@ bool run_once(const Options& o, std::uint64_t seed, RunResult& result) {
 bool parse(int argc, char** argv, Options& o) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
+    if (a == "--realtime") {
+      o.is_realtime = true;
+      continue;
+    }
     const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
     if (!value) return false;
     if (a == "--streams") o.streams = std::atoi(value);
@@ -331,6 +372,8 @@ bool parse(int argc, char** argv, Options& o) {
     else if (a == "--runs") o.runs = std::atoi(value);
     else if (a == "--chunk") o.chunk = std::size_t(std::atoi(value));
     else if (a == "--seed") o.seed = std::strtoull(value, nullptr, 10);
+    else if (a == "--ports") o.ports = std::atoi(value);
+    else if (a == "--nice") o.nice = std::atoi(value);
     else return false;
     ++i;
   }
@@ -342,7 +385,7 @@ bool parse(int argc, char** argv, Options& o) {
 int main(int argc, char** argv) {
   Options o;
   if (!parse(argc, argv, o)) {
-    std::fprintf(stderr, "usage: %s [--streams N] [--seconds S] [--runs R] [--chunk M] [--seed X]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s [--streams N] [--seconds S] [--runs R] [--chunk M] [--seed X] [--ports K] [--realtime | --nice N]\n", argv[0]);
     return 2;
   }
   // One receiver socket per parked call, as each phone has its own RTP port.
@@ -351,9 +394,12 @@ int main(int argc, char** argv) {
   files.rlim_cur = files.rlim_max;
   setrlimit(RLIMIT_NOFILE, &files);
 
-  std::printf("MoH jitter: %d streams x %.0f s, %d run(s), sendmmsg chunk %zu, loopback\n", o.streams,
-              o.seconds, o.runs, o.chunk);
-  std::printf("CPU: %s\n", cpu_model().c_str());
+  const std::string sender_kind = o.is_realtime ? "SCHED_FIFO"
+                                  : o.nice != 0 ? "nice " + std::to_string(o.nice)
+                                                : "ordinary thread";
+  std::printf("MoH jitter: %d streams x %.0f s, %d run(s), sendmmsg chunk %zu, loopback, sender %s\n",
+              o.streams, o.seconds, o.runs, o.chunk, sender_kind.c_str());
+  std::printf("CPU: %s; load average before: %s\n", cpu_model().c_str(), load_average().c_str());
   std::printf("%-4s %9s %9s %9s %10s %7s %8s %10s %12s\n", "run", "p50 ms", "p99 ms", "max ms", "received",
               "lost", "cpu %", "late p99", "tick+send p99");
   std::vector<double> p50, p99, max, cpu, lost;

@@ -1,5 +1,5 @@
 // One parked call's music-on-hold stream: everything the scheduler keeps per call. The
-// music itself is shared, so a stream is about 64 bytes (the server's budget is 4 KiB
+// music itself is shared, so a stream is 64 bytes (the server's budget is 4 KiB
 // per parked call).
 #pragma once
 #include <chrono>

@@ -1,5 +1,7 @@
-// Streaming libsamplerate conversion (SRC_SINC_MEDIUM_QUALITY: 97 dB SNR, far above what
-// 8-bit µ-law keeps, at a fraction of SRC_SINC_BEST_QUALITY's cost).
+// Streaming libsamplerate conversion. SRC_SINC_MEDIUM_QUALITY: 97 dB SNR, far above the
+// ~38 dB µ-law keeps, and 90 % bandwidth, i.e. flat to 3.6 kHz at 8 kHz output, covering
+// the 300–3400 Hz telephone band (SRC_SINC_FASTEST's 80 % would stop at 3.2 kHz), at a
+// fraction of SRC_SINC_BEST_QUALITY's cost.
 #include "media/detail/resampler.h"
 
 #include <array>

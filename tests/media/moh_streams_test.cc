@@ -209,7 +209,7 @@ TEST(MohStreams, StoppedStreamsMusicOutlivesTheBatchUntilTheNextTick) {
 
 TEST(MohStreams, StreamStateIsSmall) {
   // The server's budget is 4 KiB per parked call; the music is shared, not per call.
-  EXPECT_LE(sizeof(detail::MohStream), 96u);
+  EXPECT_LE(sizeof(detail::MohStream), 64u);
 }
 
 TEST(MohStreams, BatchesDoNotGrowOnceWarm) {
