@@ -8,6 +8,7 @@ packages=(
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libboost1.81-dev
+  libsndfile1-dev libsamplerate0-dev  # media/: music decoding and resampling
 )
 missing=()
 for p in "${packages[@]}"; do
