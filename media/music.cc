@@ -51,7 +51,7 @@ constexpr int kOutputRate = int(kPcmuClockRate);
 // sits in memory at its original rate.
 constexpr std::size_t kReadSamples = 1 << 16;
 
-DecodedMusic refuse(std::string why) { return DecodedMusic{nullptr, std::move(why)}; }
+Error refuse(std::string why) { return Error{std::move(why)}; }
 
 bool is_asf(std::string_view bytes) {
   // ASF Header Object GUID 75B22630-668E-11CF-A6D9-00AA0062CE6C, as stored on disk.
@@ -95,7 +95,7 @@ std::string too_long(double seconds, const MusicLimits& limits) {
 
 }  // namespace
 
-DecodedMusic decode_music(std::string_view file_bytes, const MusicLimits& limits) {
+Result<MusicPtr> decode_music(std::string_view file_bytes, const MusicLimits& limits) {
   if (file_bytes.empty()) return refuse("the music file is empty");
   if (is_asf(file_bytes))
     return refuse(
@@ -167,7 +167,7 @@ DecodedMusic decode_music(std::string_view file_bytes, const MusicLimits& limits
                             std::to_string(info.samplerate) + " Hz, " + std::to_string(info.channels) +
                             (info.channels == 1 ? " channel, " : " channels, ") +
                             duration_text(double(frames_read) / rate);
-  return DecodedMusic{MusicBuffer::from_ulaw_loop(encode_ulaw(audio), std::move(description)), {}};
+  return MusicBuffer::from_ulaw_loop(encode_ulaw(audio), std::move(description));
 }
 
 }  // namespace cpark::media

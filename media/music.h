@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/result.h"
+
 namespace cpark::media {
 
 // A hold-music loop as it goes on the wire: G.711 µ-law, 8000 Hz, mono. Streams read
@@ -46,19 +48,13 @@ struct MusicLimits {
   std::chrono::seconds max_duration{std::chrono::minutes(10)};
 };
 
-// The outcome of decoding: the music, or the sentence saying why it cannot be played.
-struct DecodedMusic {
-  std::shared_ptr<const MusicBuffer> music;  // null when `error` is set
-  std::string error;
-
-  bool is_playable() const { return music != nullptr; }
-};
+using MusicPtr = std::shared_ptr<const MusicBuffer>;
 
 // Decodes a music file's bytes (as Store::music_bytes returns them) from memory with
 // libsndfile: any WAV it reads (PCM 8–32 bit, float, µ-law/A-law, ADPCM; any sample rate
 // and channel count) is downmixed to mono, resampled to 8000 Hz with libsamplerate,
 // brought to a telephone listening level and encoded to µ-law. WMA (ASF), other formats,
 // empty, damaged or too long files give an error naming the problem.
-DecodedMusic decode_music(std::string_view file_bytes, const MusicLimits& limits = {});
+Result<MusicPtr> decode_music(std::string_view file_bytes, const MusicLimits& limits = {});
 
 }  // namespace cpark::media

@@ -79,9 +79,9 @@ void BM_DecodeWav(benchmark::State& state) {
   const std::string file =
       cpark::media::test::write_sound(cpark::media::test::sine(440, 0.5, 30.0, rate, 2), {rate, 2, SF_FORMAT_PCM_16});
   for (auto _ : state) {
-    const DecodedMusic d = decode_music(file);
-    if (!d.is_playable()) state.SkipWithError(d.error.c_str());
-    benchmark::DoNotOptimize(d.music);
+    const auto d = decode_music(file);
+    if (!d) state.SkipWithError(d.message().c_str());
+    benchmark::DoNotOptimize(d);
   }
   state.SetBytesProcessed(state.iterations() * std::int64_t(file.size()));
 }

@@ -59,9 +59,9 @@ class DecodeWav : public ::testing::TestWithParam<Case> {};
 TEST_P(DecodeWav, OneSecondOfSineBecomesOneSecondOfTheSameSineAt8kHz) {
   const auto [rate, channels, subtype] = GetParam();
   const std::string file = write_sound(sine(1000, 0.5, 1.0, rate, channels), {rate, channels, subtype});
-  const DecodedMusic decoded = decode_music(file);
-  ASSERT_TRUE(decoded.is_playable()) << decoded.error;
-  const MusicBuffer& music = *decoded.music;
+  const auto decoded = decode_music(file);
+  ASSERT_TRUE(decoded.ok()) << (decoded ? "" : decoded.message());
+  const MusicBuffer& music = **decoded;
   // One second at 8000 Hz, give or take the resampler's rounding of the last sample.
   EXPECT_NEAR(double(music.loop_samples()), 8000.0, 1.0);
   EXPECT_NEAR(double(music.loop_duration().count()), 1000.0, 1.0);
@@ -92,18 +92,18 @@ TEST(DecodeMusic, OtherWavEncodingsAlsoPlay) {
   for (int subtype : {SF_FORMAT_PCM_U8, SF_FORMAT_PCM_24, SF_FORMAT_PCM_32, SF_FORMAT_ULAW,
                       SF_FORMAT_ALAW, SF_FORMAT_IMA_ADPCM, SF_FORMAT_MS_ADPCM}) {
     const std::string file = write_sound(sine(440, 0.5, 0.5, 22050, 1), {22050, 1, subtype});
-    const DecodedMusic decoded = decode_music(file);
-    ASSERT_TRUE(decoded.is_playable()) << "subtype " << subtype << ": " << decoded.error;
-    EXPECT_NEAR(double(decoded.music->loop_samples()), 4000.0, 64.0) << "subtype " << subtype;
+    const auto decoded = decode_music(file);
+    ASSERT_TRUE(decoded.ok()) << "subtype " << subtype << ": " << (decoded ? "" : decoded.message());
+    EXPECT_NEAR(double((*decoded)->loop_samples()), 4000.0, 64.0) << "subtype " << subtype;
   }
 }
 
 TEST(DecodeMusic, KnownSineAt8kHzEncodesSampleBySampleToItsMuLaw) {
   // No resampling at 8000 Hz: each sample must be the µ-law of the normalised sine.
   const std::string file = write_sound(sine(400, 0.8, 0.5, 8000), {8000, 1, SF_FORMAT_PCM_16});
-  const DecodedMusic decoded = decode_music(file);
-  ASSERT_TRUE(decoded.is_playable()) << decoded.error;
-  const auto loop = decoded.music->loop();
+  const auto decoded = decode_music(file);
+  ASSERT_TRUE(decoded.ok()) << (decoded ? "" : decoded.message());
+  const auto loop = (*decoded)->loop();
   ASSERT_EQ(loop.size(), 4000u);
   for (std::size_t i = 80; i < loop.size() - 80; ++i) {  // outside the 10 ms fades
     const double expected = kTargetAmplitude * std::sin(2 * std::numbers::pi * 400 * double(i) / 8000);
@@ -115,18 +115,18 @@ TEST(DecodeMusic, KnownSineAt8kHzEncodesSampleBySampleToItsMuLaw) {
 
 TEST(DecodeMusic, SilenceIsMuLawSilence) {
   const std::string file = write_sound(std::vector<float>(44100 * 2, 0.0f), {44100, 2, SF_FORMAT_PCM_16});
-  const DecodedMusic decoded = decode_music(file);
-  ASSERT_TRUE(decoded.is_playable()) << decoded.error;
-  for (std::uint8_t code : decoded.music->loop()) ASSERT_EQ(code, kUlawSilence);
+  const auto decoded = decode_music(file);
+  ASSERT_TRUE(decoded.ok()) << (decoded ? "" : decoded.message());
+  for (std::uint8_t code : (*decoded)->loop()) ASSERT_EQ(code, kUlawSilence);
 }
 
 TEST(DecodeMusic, QuietMusicIsRaisedAtMost20dBAndLoudMusicLowered) {
   const double quiet = 0.001, loud = 0.99;  // -63 dBFS and -0.1 dBFS peaks
   for (double amplitude : {quiet, loud}) {
     const std::string file = write_sound(sine(1000, amplitude, 0.5, 8000), {8000, 1, SF_FORMAT_FLOAT});
-    const DecodedMusic decoded = decode_music(file);
-    ASSERT_TRUE(decoded.is_playable()) << decoded.error;
-    const std::vector<double> x = linear(decoded.music->loop());
+    const auto decoded = decode_music(file);
+    ASSERT_TRUE(decoded.ok()) << (decoded ? "" : decoded.message());
+    const std::vector<double> x = linear((*decoded)->loop());
     const double got = fit_sine(x, 1000, 400, x.size() - 400).amplitude;
     const double expected = amplitude == quiet ? quiet * 10 * 32767 : kTargetAmplitude;
     EXPECT_NEAR(got, expected, 0.05 * expected) << "input amplitude " << amplitude;
@@ -135,44 +135,46 @@ TEST(DecodeMusic, QuietMusicIsRaisedAtMost20dBAndLoudMusicLowered) {
 
 TEST(DecodeMusic, LoopStartsAndEndsAtSilenceSoRepeatingDoesNotClick) {
   const std::string file = write_sound(sine(1000, 0.5, 1.0, 8000), {8000, 1, SF_FORMAT_PCM_16});
-  const DecodedMusic decoded = decode_music(file);
-  ASSERT_TRUE(decoded.is_playable());
-  const auto loop = decoded.music->loop();
+  const auto decoded = decode_music(file);
+  ASSERT_TRUE(decoded.ok());
+  const auto loop = (*decoded)->loop();
   EXPECT_EQ(ulaw_to_linear(loop.front()), 0);
   EXPECT_LT(std::abs(ulaw_to_linear(loop.back())), 200);
 }
 
 // --- what cannot be played, and why -------------------------------------------------
 
-bool mentions(const DecodedMusic& d, const std::string& words) {
-  return !d.is_playable() && d.error.find(words) != std::string::npos;
+bool mentions(const Result<MusicPtr>& d, const std::string& words) {
+  return !d && d.message().find(words) != std::string::npos;
 }
+std::string why(const Result<MusicPtr>& d) { return d ? "(decoded)" : d.message(); }
 
 TEST(DecodeMusicRefuses, AnEmptyFile) {
-  const DecodedMusic d = decode_music("");
-  EXPECT_TRUE(mentions(d, "empty")) << d.error;
+  const auto d = decode_music("");
+  EXPECT_TRUE(mentions(d, "empty")) << why(d);
 }
 
 TEST(DecodeMusicRefuses, WmaNamingTheFormatAndWhatToUploadInstead) {
   // An ASF header object: GUID, size, object count, reserved bytes, then junk.
   std::string asf("\x30\x26\xB2\x75\x8E\x66\xCF\x11\xA6\xD9\x00\xAA\x00\x62\xCE\x6C", 16);
   asf.append(200, '\x01');
-  const DecodedMusic d = decode_music(asf);
-  EXPECT_TRUE(mentions(d, "WMA")) << d.error;
-  EXPECT_TRUE(mentions(d, "cannot be played by cpark serve")) << d.error;
-  EXPECT_TRUE(mentions(d, "upload WAV")) << d.error;
+  const auto d = decode_music(asf);
+  EXPECT_TRUE(mentions(d, "WMA")) << why(d);
+  EXPECT_TRUE(mentions(d, "cannot be played by cpark serve")) << why(d);
+  EXPECT_TRUE(mentions(d, "upload WAV")) << why(d);
 }
 
 TEST(DecodeMusicRefuses, BytesThatAreNoSoundFile) {
-  const DecodedMusic d = decode_music("this is a text file, not music\n");
-  EXPECT_TRUE(mentions(d, "not a WAV file")) << d.error;
+  const auto d = decode_music("this is a text file, not music\n");
+  EXPECT_TRUE(mentions(d, "not a WAV file")) << why(d);
 }
 
 TEST(DecodeMusicRefuses, ATruncatedWavHeader) {
   const std::string file = write_sound(sine(1000, 0.5, 0.1, 8000), {});
-  const DecodedMusic d = decode_music(std::string_view(file).substr(0, 30));
-  EXPECT_FALSE(d.is_playable());
-  EXPECT_FALSE(d.error.empty());
+  const auto d = decode_music(std::string_view(file).substr(0, 30));
+  EXPECT_FALSE(d.ok());
+  ASSERT_FALSE(d.ok());
+  EXPECT_FALSE(d.message().empty());
 }
 
 TEST(DecodeMusicRefuses, AWavWhoseHeaderSaysZeroChannels) {
@@ -180,31 +182,32 @@ TEST(DecodeMusicRefuses, AWavWhoseHeaderSaysZeroChannels) {
   ASSERT_EQ(file.substr(12, 4), "fmt ");
   file[22] = 0;  // fmt chunk: channel count at offset 22
   file[23] = 0;
-  const DecodedMusic d = decode_music(file);
-  EXPECT_FALSE(d.is_playable());
-  EXPECT_FALSE(d.error.empty());
+  const auto d = decode_music(file);
+  EXPECT_FALSE(d.ok());
+  ASSERT_FALSE(d.ok());
+  EXPECT_FALSE(d.message().empty());
 }
 
 TEST(DecodeMusicRefuses, AnotherFormatLibsndfileCouldReadSayingItIsNotWav) {
   const std::string aiff = write_sound(sine(1000, 0.5, 0.1, 8000), {8000, 1, SF_FORMAT_PCM_16, SF_FORMAT_AIFF});
-  const DecodedMusic d = decode_music(aiff);
-  EXPECT_TRUE(mentions(d, "AIFF")) << d.error;
-  EXPECT_TRUE(mentions(d, "not WAV")) << d.error;
+  const auto d = decode_music(aiff);
+  EXPECT_TRUE(mentions(d, "AIFF")) << why(d);
+  EXPECT_TRUE(mentions(d, "not WAV")) << why(d);
 }
 
 TEST(DecodeMusicRefuses, AWavWithNoAudio) {
   const std::string file = write_sound({}, {});
-  const DecodedMusic d = decode_music(file);
-  EXPECT_TRUE(mentions(d, "no audio")) << d.error;
+  const auto d = decode_music(file);
+  EXPECT_TRUE(mentions(d, "no audio")) << why(d);
 }
 
 TEST(DecodeMusicRefuses, MusicLongerThanTenMinutesByDefault) {
   // 10 min 1 s of 8-bit mono at 8000 Hz: 4.8 MB, refused from its header.
   const std::string file =
       write_sound(std::vector<float>(8000 * 601, 0.25f), {8000, 1, SF_FORMAT_PCM_U8});
-  const DecodedMusic d = decode_music(file);
-  EXPECT_TRUE(mentions(d, "10 min 1 s long")) << d.error;
-  EXPECT_TRUE(mentions(d, "at most 10 min (")) << d.error;
+  const auto d = decode_music(file);
+  EXPECT_TRUE(mentions(d, "10 min 1 s long")) << why(d);
+  EXPECT_TRUE(mentions(d, "at most 10 min (")) << why(d);
 }
 
 TEST(DecodeMusicRefuses, MusicLongerThanAConfiguredLimitButPlaysWhatFits) {
@@ -212,7 +215,7 @@ TEST(DecodeMusicRefuses, MusicLongerThanAConfiguredLimitButPlaysWhatFits) {
   const std::string two = write_sound(sine(440, 0.5, 2.0, 16000), {16000, 1, SF_FORMAT_PCM_16});
   const std::string one = write_sound(sine(440, 0.5, 1.0, 16000), {16000, 1, SF_FORMAT_PCM_16});
   EXPECT_TRUE(mentions(decode_music(two, one_second), "at most 1.0 s"));
-  EXPECT_TRUE(decode_music(one, one_second).is_playable());
+  EXPECT_TRUE(decode_music(one, one_second).ok());
 }
 
 TEST(DecodeMusicRefuses, DamagedHeadersWithoutCrashing) {
@@ -226,10 +229,11 @@ TEST(DecodeMusicRefuses, DamagedHeadersWithoutCrashing) {
     for (int flips = 1 + int(random() % 4); flips > 0; --flips)
       file[random() % 64] = char(random() & 0xFF);
     if (random() % 4 == 0) file.resize(random() % file.size());
-    const DecodedMusic d = decode_music(file);
-    ASSERT_NE(d.is_playable(), !d.error.empty()) << "seed " << seed;
-    if (d.is_playable()) {
-      ASSERT_GT(d.music->loop_samples(), 0u) << "seed " << seed;
+    const auto d = decode_music(file);
+    if (d.ok()) {
+      ASSERT_GT((*d)->loop_samples(), 0u) << "seed " << seed;
+    } else {
+      ASSERT_FALSE(d.message().empty()) << "seed " << seed;
     }
   }
 }
