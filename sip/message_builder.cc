@@ -74,7 +74,7 @@ void make_response(const Message& request, int status, std::string_view reason,
 }
 
 void make_error_response(const Message& partial, int status, std::string_view reason_text,
-                         std::string_view warning_agent, Message& out) {
+                         std::string_view warning_agent, std::string_view to_tag, Message& out) {
   out.clear();
   out.set_status_line(status, {});
   // Copy the first of each field only: a refused request may carry duplicates.
@@ -84,8 +84,21 @@ void make_error_response(const Message& partial, int status, std::string_view re
       case HeaderKind::via:
         out.add(h.kind, h.value);
         break;
-      case HeaderKind::from:
       case HeaderKind::to:
+        if (!seen[std::size_t(h.kind)]) {
+          NameAddress to;
+          if (!to_tag.empty() && parse_name_address(h.value, to) && to.tag().empty()) {
+            std::string v(h.value);
+            v += ";tag=";
+            v += to_tag;
+            out.add(h.kind, v);
+          } else {
+            out.add(h.kind, h.value);
+          }
+        }
+        seen[std::size_t(h.kind)] = true;
+        break;
+      case HeaderKind::from:
       case HeaderKind::call_id:
       case HeaderKind::cseq:
         if (!seen[std::size_t(h.kind)]) out.add(h.kind, h.value);

@@ -33,8 +33,9 @@ void make_response(const Message& request, int status, std::string_view reason,
                    std::string_view to_tag, Message& out);
 
 // The 400/505/513 answer to a request the parser refused: a response with a Warning
-// (399, RFC 3261 §20.43) carrying the parser's reason in words.
+// (399, RFC 3261 §20.43) carrying the parser's reason in words. Fields are copied as
+// received, the first of any duplicates; `to_tag` is added when the To has none.
 void make_error_response(const Message& partial_request, int status, std::string_view reason_text,
-                         std::string_view warning_agent, Message& out);
+                         std::string_view warning_agent, std::string_view to_tag, Message& out);
 
 }  // namespace cpark::sip
