@@ -154,6 +154,7 @@ struct TransactionLayer::ServerTransaction {
   bool in_merge_index = false;
   bool acked = false;
   bool final_sent = false;
+  std::uint64_t arrival = 0;  // order of arrival, for §8.2.2.2 (the later one is merged)
   Milliseconds retransmit_at = never, timeout_at = never, trying_at = never, interval{0};
 };
 
@@ -382,6 +383,7 @@ ServerTransactionId TransactionLayer::create_server(Milliseconds now, const Addr
     t.in_merge_index = true;
   }
   if (t.is_invite) t.trying_at = now + config_.trying_delay;
+  t.arrival = next_arrival_++;
   const ServerTransactionId id{servers_.insert(std::move(t))};
   ServerTransaction& stored = *servers_.find(id.slot);
   server_index_.insert(stored.key_hash, id.slot);
@@ -922,7 +924,7 @@ bool TransactionLayer::is_merged_request(ServerTransactionId id) const {
   const Message& m = t->request->message;
   const auto cseq = m.cseq();
   const SlotId other = merge_index_.find(t->merge_hash, [&](SlotId s) {
-    if (s == id.slot) return false;
+    if (s == id.slot || servers_.find(s)->arrival > t->arrival) return false;
     const Message& o = servers_.find(s)->request->message;
     const auto oc = o.cseq();
     return o.call_id() == m.call_id() && o.from_tag() == m.from_tag() && oc && cseq &&

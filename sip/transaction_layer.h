@@ -153,7 +153,7 @@ class TransactionLayer {
   // The request of a live client transaction, as sent (with the layer's Via).
   const Message* request(ClientTransactionId id) const;
   // §8.2.2.2: a request without To tag whose From tag, Call-ID and CSeq equal those of
-  // another live server transaction that it does not match arrived by a second path
+  // an earlier live server transaction that it does not match arrived by a second path
   // (a fork merged back): answer it 482 Loop Detected.
   bool is_merged_request(ServerTransactionId id) const;
   const TransactionCounters& counters() const { return counters_; }
@@ -217,6 +217,7 @@ class TransactionLayer {
   std::vector<Event> events_;  // ring
   std::size_t event_head_ = 0, event_count_ = 0;
 
+  std::uint64_t next_arrival_ = 0;
   Message scratch_;         // responses the layer builds itself
   std::string scratch_wire_;
   mutable std::string scratch_key_;  // lookups build their key here
