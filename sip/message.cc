@@ -52,14 +52,22 @@ constexpr CompactName compact_names[] = {
     {'x', HeaderKind::session_expires},
 };
 
-// Open-addressed table of lower-cased canonical names, built once.
+// Open-addressed table of canonical names keyed by length and the first two and last
+// characters (case-folded): a few operations per header name instead of a hash over every
+// byte; hits are confirmed with a case-insensitive compare.
+inline std::size_t name_slot(std::string_view n) {
+  const std::size_t len = n.size();
+  return (len * 131 + std::size_t(detail::to_lower(n[0])) * 31 + std::size_t(detail::to_lower(n[1])) * 7 +
+          std::size_t(detail::to_lower(n[len - 1]))) & 511;
+}
+
 struct NameTable {
-  static constexpr std::size_t size = 256;
+  static constexpr std::size_t size = 512;
   std::array<std::uint8_t, size> slots{};  // HeaderKind + 1; 0 = empty
   std::array<HeaderKind, 128> compact{};
   NameTable() {
     for (std::size_t k = 1; k < std::size(canonical_names); ++k) {
-      std::size_t i = detail::hash_lower(canonical_names[k]) % size;
+      std::size_t i = name_slot(canonical_names[k]);
       while (slots[i]) i = (i + 1) % size;
       slots[i] = std::uint8_t(k + 1);
     }
@@ -91,7 +99,8 @@ HeaderKind header_kind_from_name(std::string_view name) {
     const auto c = std::uint8_t(name[0]);
     return c < 128 ? name_table.compact[c] : HeaderKind::other;
   }
-  std::size_t i = detail::hash_lower(name) % NameTable::size;
+  if (name.empty()) return HeaderKind::other;
+  std::size_t i = name_slot(name);
   while (const std::uint8_t s = name_table.slots[i]) {
     if (detail::iequals(canonical_names[s - 1], name)) return HeaderKind(s - 1);
     i = (i + 1) % NameTable::size;

@@ -164,28 +164,17 @@ bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
   for (const Header& h : m.headers_) {
     ++count[std::size_t(h.kind)];
     switch (h.kind) {
-      case HeaderKind::via: {
-        bool ok = true;
-        for_each_list_element(h.value, [&](std::string_view v) {
-          Via via;
-          if (!parse_via(v, via)) ok = fail(error, 400, HeaderKind::via, "malformed via-parm");
-          return ok;
-        });
-        break;
-      }
-      case HeaderKind::from:
-      case HeaderKind::to: {
-        NameAddress na;
-        if (!parse_name_address(h.value, na) || na.is_wildcard)
-          fail(error, 400, h.kind, "malformed name-addr or addr-spec");
-        break;
-      }
-      case HeaderKind::contact:
-        validate_name_address_list(m, h.kind, h.value, error, true);
-        break;
-      case HeaderKind::route:
-      case HeaderKind::record_route:
-        validate_name_address_list(m, h.kind, h.value, error, false);
+      case HeaderKind::via:
+        // The top Via is what matching and response routing need; the rest are checked
+        // by validate_message.
+        if (count[std::size_t(HeaderKind::via)] == 1) {
+          bool ok = true;
+          for_each_list_element(h.value, [&](std::string_view v) {
+            Via via;
+            if (!parse_via(v, via)) ok = fail(error, 400, HeaderKind::via, "malformed via-parm");
+            return false;
+          });
+        }
         break;
       case HeaderKind::cseq: {
         CSeq c;
@@ -226,15 +215,6 @@ bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
   for (HeaderKind k : required)
     if (count[std::size_t(k)] == 0) fail(error, 400, k, "missing");
 
-  if (m.is_request_ && error.status == 0) {
-    Uri uri;
-    if (!parse_uri(m.request_uri_, uri))
-      fail(error, 400, HeaderKind::other, "Request-URI is malformed");
-    else if (uri.is_sip() && !uri.headers.empty())
-      // §19.1.1: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
-      fail(error, 400, HeaderKind::other, "Request-URI carries escaped headers");
-  }
-
   // Body: Content-Length octets when given (extra datagram octets are ignored, §18.3),
   // the rest otherwise.
   const std::string_view rest(p, std::size_t(end - p));
@@ -251,7 +231,61 @@ bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
   return error.status == 0;
 }
 
+bool validate_fields(const Message& m, ParseError& error) {
+  for (const Header& h : m.headers()) {
+    switch (h.kind) {
+      case HeaderKind::via: {
+        bool ok = true;
+        for_each_list_element(h.value, [&](std::string_view v) {
+          Via via;
+          if (!parse_via(v, via)) ok = fail(error, 400, HeaderKind::via, "malformed via-parm");
+          return ok;
+        });
+        break;
+      }
+      case HeaderKind::from:
+      case HeaderKind::to: {
+        NameAddress na;
+        if (!parse_name_address(h.value, na) || na.is_wildcard)
+          fail(error, 400, h.kind, "malformed name-addr or addr-spec");
+        break;
+      }
+      case HeaderKind::contact:
+        validate_name_address_list(m, h.kind, h.value, error, true);
+        break;
+      case HeaderKind::route:
+      case HeaderKind::record_route:
+        validate_name_address_list(m, h.kind, h.value, error, false);
+        break;
+      default:
+        break;
+    }
+  }
+  if (m.is_request() && error.status == 0) {
+    Uri uri;
+    if (!parse_uri(m.request_uri(), uri))
+      fail(error, 400, HeaderKind::other, "Request-URI is malformed");
+    else if (uri.is_sip() && !uri.headers.empty())
+      // §19.1.1: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
+      fail(error, 400, HeaderKind::other, "Request-URI carries escaped headers");
+  }
+  return error.status == 0;
+}
+
 }  // namespace detail
+
+bool validate_message(const Message& message, ParseError& error) {
+  return detail::validate_fields(message, error);
+}
+
+bool parse_and_validate(std::string_view data, Message& out, ParseError& error, const ParseLimits& limits) {
+  const bool parsed = parse_message(data, out, error, limits);
+  // Field syntax is checked even after a refusal so the reason names the first problem
+  // in header order when the split itself succeeded.
+  if (!parsed && error.status != 400) return false;
+  const bool valid = detail::validate_fields(out, error);
+  return parsed && valid;
+}
 
 bool parse_message(std::string_view data, Message& out, ParseError& error, const ParseLimits& limits) {
   return detail::MessageAccess::parse(data, out, error, limits);

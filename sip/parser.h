@@ -43,6 +43,16 @@ struct ParseError {
 bool parse_message(std::string_view data, Message& out, ParseError& error,
                    const ParseLimits& limits = {});
 
+// The second tier: full syntax of every Via, From, To, Contact, Route and Record-Route
+// value and of the Request-URI. parse_message checks only what transaction matching and
+// response routing depend on (start line, top Via, CSeq, Call-ID, Content-Length,
+// Max-Forwards, required and singleton fields) so that forwarding a message costs a
+// split; the transaction layer runs both on everything it receives.
+bool validate_message(const Message& message, ParseError& error);
+// parse_message then validate_message, with the first problem as the reason.
+bool parse_and_validate(std::string_view data, Message& out, ParseError& error,
+                        const ParseLimits& limits = {});
+
 // True when a refused request still has what a response needs (RFC 3261 §8.2.6.2): a
 // request line (not ACK) and Via, From, To, Call-ID and CSeq fields to copy.
 bool can_answer_bad_request(const Message& partial, const ParseError& error);

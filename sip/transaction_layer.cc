@@ -293,7 +293,7 @@ void TransactionLayer::receive(Milliseconds now, const Address& source, std::str
   Buffer* b = acquire();
   b->bytes.assign(bytes);
   ParseError error;
-  if (!parse_message(b->bytes, b->message, error, config_.limits)) {
+  if (!parse_and_validate(b->bytes, b->message, error, config_.limits)) {
     answer_malformed(now, source, b, error);
     return;
   }

@@ -180,6 +180,21 @@ TEST(Parser, HeaderNamesAreCaseInsensitiveAndCompact) {
     EXPECT_EQ(header_kind_from_name(header_name(HeaderKind(k))), HeaderKind(k)) << header_name(HeaderKind(k));
 }
 
+TEST(Parser, SplitFirstFieldSyntaxSecond) {
+  // A malformed Contact does not stop the split (forwarding needs nothing more), but
+  // validation names it.
+  std::string text = invite_text;
+  text.replace(text.find("m: <sip:alice"), 13, "m: <sip:al ice");
+  Message m;
+  ParseError e;
+  EXPECT_TRUE(parse_message(text, m, e));
+  EXPECT_FALSE(validate_message(m, e));
+  EXPECT_EQ(e.header, HeaderKind::contact);
+  e.clear();
+  EXPECT_FALSE(parse_and_validate(text, m, e));
+  EXPECT_EQ(e.status, 400);
+}
+
 TEST(Parser, OversizedMessageIsRefusedWith513) {
   std::string big = invite_text;
   big.insert(big.find("\r\n\r\n") + 2, "X-Pad: " + std::string(2000, 'a') + "\r\n");

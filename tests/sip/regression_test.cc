@@ -16,12 +16,12 @@ namespace {
 void exercise(const std::string& bytes) {
   Message m;
   ParseError e;
-  if (parse_message(bytes, m, e)) {
+  if (parse_and_validate(bytes, m, e)) {
     std::string wire;
     serialize(m, wire);
     Message again;
     ParseError e2;
-    ASSERT_TRUE(parse_message(wire, again, e2)) << e2.reason;
+    ASSERT_TRUE(parse_and_validate(wire, again, e2)) << e2.reason;
     EXPECT_EQ(again.call_id(), m.call_id());
     EXPECT_EQ(again.headers().size(), m.headers().size());
   } else {

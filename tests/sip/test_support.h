@@ -21,7 +21,7 @@ struct ParsedMessage {
   Message message;
   ParseError error;
   bool ok = false;
-  explicit ParsedMessage(std::string_view b) : bytes(b) { ok = parse_message(bytes, message, error); }
+  explicit ParsedMessage(std::string_view b) : bytes(b) { ok = parse_and_validate(bytes, message, error); }
   ParsedMessage(const ParsedMessage&) = delete;
 };
 
