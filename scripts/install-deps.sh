@@ -7,6 +7,7 @@ packages=(
   libsqlite3-dev sqlite3
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libssl-dev libosip2-dev libsofia-sip-ua-dev clang-14 libfuzzer-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

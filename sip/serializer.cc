@@ -11,6 +11,8 @@ namespace {
 struct Writer {
   char* p;
   void put(std::string_view s) {
+    // An empty view may hold a null pointer, which memcpy must not get (found by fuzzing).
+    if (s.empty()) return;
     std::memcpy(p, s.data(), s.size());
     p += s.size();
   }
