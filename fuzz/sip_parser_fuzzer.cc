@@ -110,10 +110,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   layer.receive(Milliseconds{now}, Address(Transport::udp, "192.0.2.9", 5060), input);
   while (auto e = layer.poll_event()) {
     if (e->kind == EventKind::request_received) {
+      // A provisional then a final answer: every server transaction can end, so the
+      // layer's state stays bounded across millions of inputs.
       static Message response;
-      static int status = 180;
-      status = status == 180 ? 200 : 180;
-      make_response(*e->message, status, {}, "fuzztag", response);
+      make_response(*e->message, 180, {}, "fuzztag", response);
+      layer.send_response(Milliseconds{now}, e->server, response);
+      make_response(*e->message, e->message->method() == Method::invite ? 486 : 200, {}, "fuzztag", response);
       layer.send_response(Milliseconds{now}, e->server, response);
     }
   }
