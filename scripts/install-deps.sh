@@ -9,6 +9,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libboost1.81-dev
   libsndfile1-dev libsamplerate0-dev  # media/: music decoding and resampling
+  libssl-dev                                   # sip/: digest authentication (MD5, SHA-256)
+  libosip2-dev libsofia-sip-ua-dev             # bench/sip: the parsers cpark is measured against
+  clang-14 libfuzzer-14-dev                    # fuzz/: the SIP parser fuzzer
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs the SIP parser comparison interleaved (one implementation at a time, alternating,
+# ROUNDS rounds) so that a busy shared machine disturbs every implementation alike, then
+# prints per-benchmark medians of CPU time and cpark's speed-up over libosip2 and sofia-sip.
+# Usage: bench/sip/run-parser-bench.sh [ROUNDS] [BUILD_DIR]
+set -euo pipefail
+rounds=${1:-5}
+build=${2:-build}
+bin="$build/bench/sip/cpark_sip_parser_bench"
+[[ -x $bin ]] || { echo "build $bin first: cmake --build $build --target cpark_sip_parser_bench" >&2; exit 1; }
+benches=(BM_CrlfScan BM_Cpark_Parse BM_Cpark_ParseSerialize BM_Cpark_ParseValidate BM_Cpark_ParseValidateSerialize
+         BM_Osip_Parse BM_Osip_ParseSerialize BM_Sofia_Parse BM_Sofia_ParseSerialize)
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+"$bin" --benchmark_filter="^BM_CrlfScan$" --benchmark_min_time=0.01 2>/dev/null | grep -E '^(CPU model|Message)'
+for ((r = 1; r <= rounds; r++)); do
+  for b in "${benches[@]}"; do
+    "$bin" --benchmark_filter="^${b}\$" --benchmark_min_time=0.3 --benchmark_format=csv 2>/dev/null |
+      awk -F, -v b="$b" '$1 == "\""b"\"" { print b, $4 }' >>"$results"
+  done
+done
+python3 - "$results" <<'PY'
+import collections, statistics, sys
+times = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    name, cpu = line.split()
+    times[name].append(float(cpu))
+med = {k: statistics.median(v) for k, v in times.items()}
+print(f"{'benchmark':34} {'median CPU ns':>14} {'runs':>5}")
+for k, v in med.items():
+    print(f"{k:34} {v:14.0f} {len(times[k]):5d}")
+def ratio(a, b): return med[b] / med[a]
+print()
+print(f"parse:              cpark {ratio('BM_Cpark_Parse','BM_Osip_Parse'):5.1f}x libosip2, {ratio('BM_Cpark_Parse','BM_Sofia_Parse'):4.1f}x sofia-sip")
+print(f"parse + serialize:  cpark {ratio('BM_Cpark_ParseSerialize','BM_Osip_ParseSerialize'):5.1f}x libosip2, {ratio('BM_Cpark_ParseSerialize','BM_Sofia_ParseSerialize'):4.1f}x sofia-sip   (targets 10x, 3x)")
+print(f"validated + serialize: cpark {ratio('BM_Cpark_ParseValidateSerialize','BM_Osip_ParseSerialize'):5.1f}x libosip2, {ratio('BM_Cpark_ParseValidateSerialize','BM_Sofia_ParseSerialize'):4.1f}x sofia-sip")
+print(f"floor (CRLF scan):  {med['BM_CrlfScan']:.0f} ns")
+PY

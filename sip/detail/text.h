@@ -1,0 +1,120 @@
+// Character classes and small text helpers shared by the SIP parsers (RFC 3261 §25.1).
+// Table lookups rather than chains of comparisons: the parser runs them on every byte.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace cpark::sip::detail {
+
+enum char_class : std::uint8_t {
+  k_token = 1,       // RFC 3261 token: alphanum / "-" "." "!" "%" "*" "_" "+" "`" "'" "~"
+  k_alnum = 2,
+  k_ws = 4,          // SP / HTAB / CR / LF: linear white space once lines are folded
+  k_unreserved = 8,  // alphanum / mark
+  k_host = 16,       // hostname and IPv4 characters
+  k_param = 32,      // paramchar minus escapes: param-unreserved / unreserved
+  k_user = 64,       // user-unreserved / unreserved
+  k_header = 128,    // hnv-unreserved / unreserved
+};
+
+constexpr std::array<std::uint8_t, 256> make_char_table() {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    std::uint8_t v = 0;
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    const std::string_view mark = "-_.!~*'()";
+    const bool is_mark = c < 128 && mark.find(char(c)) != std::string_view::npos;
+    if (alnum) v |= k_alnum | k_host;
+    if (alnum || (c < 128 && std::string_view("-.!%*_+`'~").find(char(c)) != std::string_view::npos))
+      v |= k_token;
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') v |= k_ws;
+    if (alnum || is_mark) v |= k_unreserved | k_param | k_user | k_header;
+    if (c == '-' || c == '.') v |= k_host;
+    if (c < 128 && std::string_view("[]/:&+$").find(char(c)) != std::string_view::npos) v |= k_param;
+    if (c < 128 && std::string_view("&=+$,;?/").find(char(c)) != std::string_view::npos) v |= k_user;
+    if (c < 128 && std::string_view("[]/?:+$").find(char(c)) != std::string_view::npos) v |= k_header;
+    t[std::size_t(c)] = v;
+  }
+  return t;
+}
+inline constexpr std::array<std::uint8_t, 256> char_table = make_char_table();
+
+constexpr bool is(char c, char_class k) { return char_table[std::uint8_t(c)] & k; }
+constexpr bool is_token_char(char c) { return is(c, k_token); }
+constexpr bool is_ws(char c) { return is(c, k_ws); }
+constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+constexpr int hex_value(char c) {
+  return is_digit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : c - 'A' + 10;
+}
+constexpr char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; }
+
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (to_lower(a[i]) != to_lower(b[i])) return false;
+  return true;
+}
+
+// Linear white space includes folded line breaks (RFC 3261 §7.3.1), which the parser
+// leaves inside values; every typed parser therefore treats CR and LF as white space.
+inline std::string_view trim(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && is_ws(s[b])) ++b;
+  while (e > b && is_ws(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+inline std::string_view trim_left(std::string_view s) {
+  std::size_t b = 0;
+  while (b < s.size() && is_ws(s[b])) ++b;
+  return s.substr(b);
+}
+
+inline bool all_of_class(std::string_view s, char_class k) {
+  for (char c : s)
+    if (!is(c, k)) return false;
+  return true;
+}
+inline bool is_token(std::string_view s) { return !s.empty() && all_of_class(s, k_token); }
+
+// Characters of class k, or %HH escapes.
+inline bool is_escaped_run(std::string_view s, char_class k) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%') {
+      if (i + 2 >= s.size() || !is_hex(s[i + 1]) || !is_hex(s[i + 2])) return false;
+      i += 2;
+    } else if (!is(s[i], k)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Decimal number without sign; nullopt when empty, non-digit or above `max`.
+inline std::optional<std::uint64_t> parse_decimal(std::string_view s, std::uint64_t max) {
+  if (s.empty() || s.size() > 20) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : s) {
+    if (!is_digit(c)) return std::nullopt;
+    const std::uint64_t d = std::uint64_t(c - '0');
+    if (v > (max - d) / 10) return std::nullopt;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+// FNV-1a, case-folded when asked: the hash of the transaction and dialog indexes.
+inline std::uint64_t hash_bytes(std::string_view s, std::uint64_t h = 1469598103934665603ULL) {
+  for (char c : s) h = (h ^ std::uint8_t(c)) * 1099511628211ULL;
+  return h;
+}
+inline std::uint64_t hash_lower(std::string_view s, std::uint64_t h = 1469598103934665603ULL) {
+  for (char c : s) h = (h ^ std::uint8_t(to_lower(c))) * 1099511628211ULL;
+  return h;
+}
+
+}  // namespace cpark::sip::detail
