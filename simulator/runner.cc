@@ -4,12 +4,10 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <exception>
-#include <mutex>
-#include <thread>
 
 #include "config/deployment_file.h"
 #include "simulator/erlang_b.h"
+#include "simulator/parallel.h"
 
 namespace cpark::sim {
 
@@ -30,49 +28,6 @@ std::string describe(PointId p) {
                                              : " sweep point " + std::to_string(p.index);
 }
 
-// Runs tasks 0..n-1 on `jobs` threads, reporting progress from the calling thread. The
-// first exception a task throws stops the other workers and is rethrown here.
-void run_parallel(std::size_t n, int jobs, const std::function<void(std::size_t)>& task, const RunOptions& options,
-                  Progress& progress, double total_sim_seconds) {
-  std::atomic<std::size_t> next{0}, done{0};
-  std::atomic<bool> failed{false};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto worker = [&] {
-    for (std::size_t i; !failed.load() && (i = next.fetch_add(1)) < n;) {
-      if (progress.stop.load()) break;
-      try {
-        task(i);
-      } catch (...) {
-        std::lock_guard lock(error_mutex);
-        if (!error) error = std::current_exception();
-        failed.store(true);
-        break;
-      }
-      done.fetch_add(1);
-    }
-  };
-  const int threads = std::max(1, std::min<int>(jobs, int(n)));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  if (!options.on_progress) {
-    worker();
-  } else {
-    std::thread last(worker);
-    const auto start = std::chrono::steady_clock::now();
-    while (done.load() < n && !failed.load() && !(progress.stop.load() && next.load() >= n)) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(250));
-      const double sim_s = double(progress.sim_ms.load()) / 1000.0;
-      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      options.on_progress(std::min(1.0, sim_s / total_sim_seconds), sim_s, double(progress.events.load()) / wall);
-      if (progress.stop.load()) break;
-    }
-    last.join();
-  }
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
-}
-
 }  // namespace
 
 PointResult run_point(const Scenario& s, PointId point, const RunOptions& options, Progress& progress) {
@@ -82,10 +37,19 @@ PointResult run_point(const Scenario& s, PointId point, const RunOptions& option
   const auto book = make_phone_book(s, deployment);
   const auto reps = std::size_t(s.run.replications);
   std::vector<ReplicationResult> results(reps);
+  const double total_sim_seconds = double(reps) * (s.run.warmup + s.run.duration);
+  ParallelProgress watch;
+  watch.stop = &progress.stop;
+  const auto start = std::chrono::steady_clock::now();
+  if (options.on_progress)
+    watch.report = [&] {
+      const double sim_s = double(progress.sim_ms.load()) / 1000.0;
+      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      options.on_progress(std::min(1.0, sim_s / total_sim_seconds), sim_s, double(progress.events.load()) / wall);
+    };
   try {
     run_parallel(reps, options.jobs,
-                 [&](std::size_t r) { results[r] = run_replication(s, *book, point, r, &progress); },
-                 options, progress, double(reps) * (s.run.warmup + s.run.duration));
+                 [&](std::size_t r) { results[r] = run_replication(s, *book, point, r, &progress); }, watch);
   } catch (const std::bad_alloc&) {
     throw SimulationError(s.file + ": out of memory while simulating" + describe(point) +
                           " (fewer replications, a longer sample_interval or a shorter run need less)");

@@ -280,6 +280,33 @@ TEST_F(CliTest, D2_SimRejectsBrokenScenarioWithFileAndLine) {
   refused("sim " + (dir / "bad.toml").string() + " --target-blocking lots", "--target-blocking \"lots\"", 2);
 }
 
+// Issue: bad input to `cpark sim` ends with a non-zero exit and one line naming the file
+// and key or the option, before anything is simulated and without partial results.
+TEST_F(CliTest, D2_SimRefusesBadInputUpFrontWithTheRightExitCode) {
+  std::ofstream(dir / "s.toml") << kSimScenario;
+  const std::string s = (dir / "s.toml").string(), out = " --out " + (dir / "r").string();
+  std::ofstream(dir / "empty.toml") << "";
+  std::ofstream(dir / "comment.toml") << "# nothing here\n";
+  refused("sim " + (dir / "empty.toml").string() + out, "the scenario has no traffic");
+  refused("sim " + (dir / "comment.toml").string() + out, "the scenario has no traffic");
+  fs::create_directories(dir / "a-folder.toml");
+  refused("sim " + (dir / "a-folder.toml").string() + out, "is a directory");
+  // Options: refused as usage errors (2), never silently converted.
+  refused("sim " + s + " --seed -1" + out, "--seed \"-1\" must be a whole number", 2);
+  refused("sim " + s + " --replications 0" + out, "--replications \"0\"", 2);
+  refused("sim " + s + " --replications 20000" + out, "--replications \"20000\"", 2);
+  refused("sim " + s + " --jobs -3" + out, "--jobs \"-3\"", 2);
+  refused("sim " + s + " --jobs 2.5" + out, "--jobs \"2.5\"", 2);
+  EXPECT_FALSE(fs::exists(dir / "r")) << "nothing is written for a refused run";
+  // An output folder that cannot take the results is found before simulating (3).
+  refused("sim " + s + " --out /dev/null", "is not a folder", 3);
+  fs::create_directories(dir / "r2" / "summary.json");
+  refused("sim " + s + " --out " + (dir / "r2").string(), "summary.json is a folder", 3);
+  // A rule or a file the user wrote is exit 1, not a store failure (3).
+  std::ofstream(dir / "typo.toml") << "[run]\nduraton = 5\n";
+  refused("sim " + (dir / "typo.toml").string() + out, "typo.toml:2: duraton: unknown key", 1);
+}
+
 TEST_F(CliTest, D7_CtrlCKeepsFinishedReplications) {
   std::string text = kSimScenario;
   text.replace(text.find("replications = 3"), 16, "replications = 400");

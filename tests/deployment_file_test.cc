@@ -5,15 +5,16 @@
 #include <fstream>
 
 #include "config/deployment_file.h"
+#include "tests/temp_dir.h"
 
 namespace cpark {
 namespace {
 
 std::string error_of(const std::string& text) {
-  auto path = std::filesystem::temp_directory_path() / ("cpark-df-" + std::to_string(::getpid()) + ".toml");
-  std::ofstream(path) << text;
+  test::TempDir dir;
+  const std::string path = dir.write("deployment.toml", text);
   try {
-    read_deployment_file(path.string());
+    read_deployment_file(path);
   } catch (const FileError& e) {
     std::string s = e.what();
     return s.substr(s.find(".toml") + 5);
@@ -46,9 +47,9 @@ TEST(M4_DeploymentFile, SyntaxErrorNamesLine) {
 }
 
 TEST(M4_DeploymentFile, RangesCreateTheirPoolsAndGlobalSettingsExist) {
-  auto path = std::filesystem::temp_directory_path() / ("cpark-df-ok-" + std::to_string(::getpid()) + ".toml");
-  std::ofstream(path) << "[[orbit_ranges]]\nname = \"a\"\nstart = \"7000\"\nend = \"7009\"\nservice = \"p\"\n";
-  auto f = read_deployment_file(path.string());
+  test::TempDir dir;
+  auto f = read_deployment_file(
+      dir.write("ok.toml", "[[orbit_ranges]]\nname = \"a\"\nstart = \"7000\"\nend = \"7009\"\nservice = \"p\"\n"));
   EXPECT_NE(f.deployment.find_pool("p"), nullptr);
   EXPECT_NE(f.deployment.find_settings("global"), nullptr);
 }
