@@ -7,6 +7,7 @@ packages=(
   libsqlite3-dev sqlite3
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libvalijson-dev
 )
 missing=()
 for p in "${packages[@]}"; do
