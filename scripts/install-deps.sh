@@ -8,6 +8,7 @@ packages=(
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libvalijson-dev
+  qt6-base-dev qt6-charts-dev libqt6svg6-dev libqt6opengl6-dev fonts-dejavu-core
 )
 missing=()
 for p in "${packages[@]}"; do
