@@ -4,6 +4,7 @@
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QLogValueAxis>
 #include <QtCharts/QScatterSeries>
+#include <algorithm>
 #include <cmath>
 
 #include "gui/detail/runs.h"
@@ -85,20 +86,27 @@ std::unique_ptr<QChart> build_blocking_chart(const std::vector<const ResultsFold
   }
   if (series.empty()) return nullptr;
 
-  // One Erlang B curve per distinct offered load (within 2 %): a sweep of orbits has one.
+  // One Erlang B curve per offered load: loads within 5 % of each other are the same
+  // traffic measured with noise (50 vs 100 orbits, or the points of a sweep) and share one
+  // curve, at their mean.
   struct Curve {
     double load;
     int color;
   };
-  std::vector<Curve> curves;
+  std::vector<std::pair<double, int>> loads;  // (load, series index)
   double c_min = 1e18, c_max = 0;
   for (std::size_t i = 0; i < series.size(); ++i) {
     for (auto& p : series[i].points) c_min = std::min(c_min, p.orbits), c_max = std::max(c_max, p.orbits);
-    for (double load : series[i].loads) {
-      bool known = false;
-      for (auto& c : curves) known = known || std::abs(c.load - load) <= 0.02 * std::max(c.load, 1e-9);
-      if (!known && curves.size() < 4) curves.push_back({load, int(i)});
-    }
+    for (double load : series[i].loads) loads.emplace_back(load, int(i));
+  }
+  std::sort(loads.begin(), loads.end());
+  std::vector<Curve> curves;
+  for (std::size_t i = 0; i < loads.size() && curves.size() < 4;) {
+    std::size_t k = i;
+    double sum = 0;
+    while (k < loads.size() && loads[k].first <= loads[i].first * 1.05 + 1e-12) sum += loads[k++].first;
+    curves.push_back({sum / double(k - i), loads[i].second});
+    i = k;
   }
   for (auto& a : answers) c_min = std::min(c_min, a.orbits), c_max = std::max(c_max, a.orbits);
   const double margin = std::max(2.0, std::round((c_max - c_min) / 4));

@@ -138,17 +138,21 @@ void read_simulation(const Node& root, const fs::path& dir, ResultsFolder& out) 
   // The CSVs: a bad one costs its charts, not the folder.
   try {
     const auto t = CsvTable::read(dir / "timeseries.csv", {"point", "time_s", "pool", "busy_mean", "busy_min", "busy_max"});
+    std::vector<BusySample> busy;  // all rows or none: a chart never shows half a file
     for (std::size_t r = 0; r < t.rows(); ++r)
-      s.busy.push_back({int(t.number(r, "point")), t.number(r, "time_s"), t.text(r, "pool"), t.number(r, "busy_mean"),
-                        t.number(r, "busy_min"), t.number(r, "busy_max")});
+      busy.push_back({int(t.number(r, "point")), t.number(r, "time_s"), t.text(r, "pool"), t.number(r, "busy_mean"),
+                      t.number(r, "busy_min"), t.number(r, "busy_max")});
+    s.busy = std::move(busy);
   } catch (const FolderError& e) {
     out.problems.push_back(std::string(e.what()) + " — busy-orbit charts left out");
   }
   try {
     const auto t = CsvTable::read(dir / "distributions.csv", {"point", "metric", "bin_start_s", "bin_end_s", "count", "share"});
+    decltype(s.distributions) distributions;
     for (std::size_t r = 0; r < t.rows(); ++r)
-      s.distributions[int(t.number(r, "point"))][t.text(r, "metric")].push_back(
+      distributions[int(t.number(r, "point"))][t.text(r, "metric")].push_back(
           {t.number(r, "bin_start_s"), t.number(r, "bin_end_s"), t.number(r, "count"), t.number(r, "share")});
+    s.distributions = std::move(distributions);
   } catch (const FolderError& e) {
     out.problems.push_back(std::string(e.what()) + " — distribution charts left out");
   }
@@ -190,11 +194,13 @@ void read_loadtest(const Node& root, const fs::path& dir, ResultsFolder& out) {
                                                            "retransmissions", "response_time_p50_ms", "response_time_p90_ms",
                                                            "response_time_p99_ms", "busy_orbits", "server_cpu_percent",
                                                            "server_rss_bytes"});
+    std::vector<LoadSecond> seconds;
     for (std::size_t r = 0; r < t.rows(); ++r)
-      l.seconds.push_back({t.number(r, "time_s"), t.number(r, "call_rate_per_s"), t.number(r, "calls_succeeded"),
+      seconds.push_back({t.number(r, "time_s"), t.number(r, "call_rate_per_s"), t.number(r, "calls_succeeded"),
                            t.number(r, "calls_failed"), t.number(r, "retransmissions"), t.number(r, "response_time_p50_ms"),
                            t.number(r, "response_time_p90_ms"), t.number(r, "response_time_p99_ms"),
-                           t.number(r, "busy_orbits"), t.number(r, "server_cpu_percent"), t.number(r, "server_rss_bytes")});
+                         t.number(r, "busy_orbits"), t.number(r, "server_cpu_percent"), t.number(r, "server_rss_bytes")});
+    l.seconds = std::move(seconds);
   } catch (const FolderError& e) {
     out.problems.push_back(std::string(e.what()) + " — load-test charts over time left out");
   }
@@ -222,14 +228,16 @@ void read_comparison(const Node& root, const fs::path& dir, ResultsFolder& out) 
   }
   try {
     const auto t = CsvTable::read(dir / "timeseries.csv", {"source", "time_s", "pool", "busy_mean", "busy_min", "busy_max"});
+    std::vector<ComparisonSample> busy;
     for (std::size_t r = 0; r < t.rows(); ++r) {
       const std::string& source = t.text(r, "source");
       if (source != "simulated" && source != "served")
         throw FolderError(shown(dir, "timeseries.csv") + ": row " + std::to_string(r + 1) + ": source \"" + source +
                           "\" is neither simulated nor served");
-      c.busy.push_back({source == "served", t.number(r, "time_s"), t.text(r, "pool"), t.number(r, "busy_mean"),
-                        t.number(r, "busy_min"), t.number(r, "busy_max")});
+      busy.push_back({source == "served", t.number(r, "time_s"), t.text(r, "pool"), t.number(r, "busy_mean"),
+                      t.number(r, "busy_min"), t.number(r, "busy_max")});
     }
+    c.busy = std::move(busy);
   } catch (const FolderError& e) {
     out.problems.push_back(std::string(e.what()) + " — the busy-orbit comparison chart left out");
   }
