@@ -135,7 +135,10 @@ std::unique_ptr<QChart> build_blocking_chart(const std::vector<const ResultsFold
   double y_floor = 0;
   if (log_y) {
     auto* axis = new QLogValueAxis;
-    y_floor = std::pow(10.0, std::floor(std::log10(y_min_pos / 2)));
+    // Down to the lowest point or curve value in view, so the curve runs across the chart.
+    double lowest = y_min_pos / 2;
+    for (auto& c : curves) lowest = std::min(lowest, 100 * sim::erlang_b(c.load, hi_c));
+    y_floor = std::pow(10.0, std::floor(std::log10(std::max(lowest, 1e-6))));
     axis->setRange(y_floor, std::pow(10.0, std::ceil(std::log10(y_max))));
     axis->setBase(10);
     axis->setLabelFormat("%g");
@@ -144,10 +147,15 @@ std::unique_ptr<QChart> build_blocking_chart(const std::vector<const ResultsFold
     QFont f = axis->labelsFont();
     f.setPointSizeF(9.5);
     axis->setLabelsFont(f);
+    QFont t = axis->titleFont();  // as the linear axes: regular weight
+    t.setPointSizeF(10);
+    t.setBold(false);
+    axis->setTitleFont(t);
     chart->addAxis(axis, Qt::AlignLeft);
     y = axis;
   } else {
-    y = add_value_axis(*chart, Qt::AlignLeft, "Park blocking (%)", 0, nice_upper(y_max * 1.05));
+    // At least 0 … 1 %: with no blocking at all the axis still reads as percent.
+    y = add_value_axis(*chart, Qt::AlignLeft, "Park blocking (%)", 0, std::max(1.0, nice_upper(y_max * 1.05)));
   }
   auto clamp = [&](double v) { return log_y ? std::max(v, y_floor) : std::max(v, 0.0); };
 
@@ -189,7 +197,7 @@ std::unique_ptr<QChart> build_blocking_chart(const std::vector<const ResultsFold
       dots->append(p.orbits, clamp(100 * p.blocking));
       tips << p.tooltip;
     }
-    dots->setName(series[i].name + " (simulated, 95 % interval)");
+    dots->setName(series[i].name + ", simulated ± 95 %");
     dots->setColor(color);
     dots->setBorderColor(color.darker(130));
     dots->setMarkerSize(10);

@@ -66,7 +66,7 @@ std::unique_ptr<QChart> build_busy_orbits_chart(const std::vector<const ResultsF
   auto chart = new_chart("Busy orbits over time", options);
   const TimeScale ts = time_scale(t_max);
   auto* x = add_value_axis(*chart, Qt::AlignBottom, ts.title, 0, t_max / ts.divisor);
-  auto* y = add_value_axis(*chart, Qt::AlignLeft, "Busy orbits (mean across replications)", 0, nice_upper(y_max * 1.05));
+  auto* y = add_value_axis(*chart, Qt::AlignLeft, "Busy orbits", 0, nice_upper(y_max * 1.05));
   // The band is only readable with one line: with several it hides the others.
   const bool band = lines.size() == 1;
   std::set<std::tuple<double, QString, int>> capacities;
@@ -90,7 +90,7 @@ std::unique_ptr<QChart> build_busy_orbits_chart(const std::vector<const ResultsF
         hi->append(s->time_s / ts.divisor, std::isfinite(s->max) ? s->max : s->mean);
       }
       auto* area = new QAreaSeries(hi, lo);
-      area->setName("min–max across replications");
+      area->setName("min–max");
       QColor fill = color;
       fill.setAlpha(50);
       area->setBrush(fill);

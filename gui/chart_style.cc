@@ -31,7 +31,7 @@ void tidy_legend(QChart& chart) {
   // Qt's legend never wraps: a long row at the bottom gets cut to "orbits.pool1…".
   // Many entries read better as a column on the right.
   int visible = 0;
-  for (QLegendMarker* m : chart.legend()->markers()) visible += m->isVisible() ? 1 : 0;
+  for (QLegendMarker* m : chart.legend()->markers()) visible += m->series()->property("cpark_hidden_in_legend").toBool() ? 0 : 1;
   if (visible > 4) chart.legend()->setAlignment(Qt::AlignRight);
 }
 
@@ -76,7 +76,7 @@ double nice_upper(double max) {
 QValueAxis* add_value_axis(QChart& chart, Qt::Alignment side, const QString& title, double min, double max) {
   auto* axis = new QValueAxis;
   axis->setTitleText(title);
-  if (!(max > min)) max = min + 1;
+  if (!(max > min) || !std::isfinite(max - min)) max = min + 1;
   axis->setRange(min, max);
   QFont f = axis->labelsFont();
   f.setPointSizeF(9.5);
@@ -103,6 +103,7 @@ QValueAxis* add_value_axis(QChart& chart, Qt::Alignment side, const QString& tit
 }
 
 void hide_from_legend(QChart& chart, QAbstractSeries* series) {
+  series->setProperty("cpark_hidden_in_legend", true);  // marker visibility reads false until drawn
   for (QLegendMarker* m : chart.legend()->markers(series)) m->setVisible(false);
 }
 
@@ -157,13 +158,15 @@ QString number_text(double v, int digits) {
 
 QString format_value(double value, const std::string& unit, int digits) {
   if (!std::isfinite(value)) return "—";
+  // Erlang B far below anything measurable reads as a bound, not as 1.2e-36 %.
+  if (unit == "share" && value > 0 && value < 1e-6) return "< 0.0001 %";
   return number_text(scaled(value, unit), digits) + suffix(unit);
 }
 
 QString format_with_interval(double mean, const std::optional<double>& half_width, const std::string& unit) {
   if (!std::isfinite(mean)) return "—";
   QString s = number_text(scaled(mean, unit), 4);
-  if (half_width) s += " ± " + number_text(scaled(*half_width, unit), 3);
+  if (half_width && *half_width > 0) s += " ± " + number_text(scaled(*half_width, unit), 3);
   return s + suffix(unit);
 }
 

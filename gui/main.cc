@@ -3,10 +3,12 @@
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDir>
 #include <QtCore/QSettings>
+#include <QtCore/QTemporaryDir>
 #include <QtWidgets/QApplication>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 #include "gui/chart_export.h"
 #include "gui/main_window.h"
@@ -30,6 +32,14 @@ bool parse_size(const QString& text, QSize& out) {
   return true;
 }
 
+// Qt's offscreen platform warns that it "does not support propagateSizeHints()" for every
+// chart it lays out; that says nothing to a user, so --export keeps stderr for real problems.
+QtMessageHandler g_default_handler = nullptr;
+void quiet_offscreen_noise(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+  if (message.contains("propagateSizeHints")) return;
+  if (g_default_handler) g_default_handler(type, context, message);
+}
+
 int usage_error(const QString& message) {
   std::fprintf(stderr, "cpark-view: %s (see cpark-view --help)\n", qPrintable(message));
   return 2;
@@ -41,6 +51,14 @@ int main(int argc, char** argv) {
   const bool exporting = has_flag(argc, argv, "--export");
   // --export needs no display: pick the offscreen platform unless the user chose one.
   if (exporting && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+  if (exporting) g_default_handler = qInstallMessageHandler(quiet_offscreen_noise);
+  // Without a desktop session there is no XDG_RUNTIME_DIR; Qt would warn and leave
+  // /tmp/runtime-$USER behind. A private one removed at exit does instead.
+  std::optional<QTemporaryDir> runtime;
+  if (exporting && qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+    runtime.emplace();
+    if (runtime->isValid()) qputenv("XDG_RUNTIME_DIR", runtime->path().toUtf8());
+  }
   if (!exporting && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY") &&
       qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") && !has_flag(argc, argv, "--help") && !has_flag(argc, argv, "-h") &&
       !has_flag(argc, argv, "--version")) {

@@ -1,6 +1,9 @@
 // The viewer's window; see main_window.h.
 #include "gui/main_window.h"
 
+#include <algorithm>
+#include <functional>
+
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 #include <QtCore/QMimeData>
@@ -39,6 +42,19 @@ const char* const kEmptyText =
     "<code>build/gui/cpark-view results/small-office</code>.</p>"
     "<p>Open two or more folders to compare them on the same axes.</p>";
 
+// The scrolling dashboard; tells the window when its width changes, so the charts re-flow
+// into as many columns as fit (the window's own size changes less often than this).
+class DashboardArea : public QScrollArea {
+ public:
+  std::function<void()> on_resize;
+
+ protected:
+  void resizeEvent(QResizeEvent* event) override {
+    QScrollArea::resizeEvent(event);
+    if (on_resize) on_resize();
+  }
+};
+
 }  // namespace
 
 MainWindow::MainWindow(QSettings& settings, QWidget* parent) : QMainWindow(parent), settings_(settings) {
@@ -59,7 +75,9 @@ MainWindow::MainWindow(QSettings& settings, QWidget* parent) : QMainWindow(paren
   empty_->setAlignment(Qt::AlignCenter);
   empty_->setWordWrap(true);
   layout->addWidget(empty_, 1);
-  auto* scroll = scroll_ = new QScrollArea;
+  auto* dashboard_area = new DashboardArea;
+  dashboard_area->on_resize = [this] { reflow(); };
+  auto* scroll = scroll_ = dashboard_area;
   scroll->setWidgetResizable(true);
   scroll->setFrameShape(QFrame::NoFrame);
   dashboard_ = new QWidget;
@@ -97,7 +115,8 @@ MainWindow::MainWindow(QSettings& settings, QWidget* parent) : QMainWindow(paren
   connect(&watcher_, &QFileSystemWatcher::directoryChanged, this, [this] { reload_timer_.start(); });
   connect(&watcher_, &QFileSystemWatcher::fileChanged, this, [this] { reload_timer_.start(); });
 
-  resize(1500, 950);
+  resize(1560, 960);
+  resizeDocks({folders_dock, table_dock}, {190, 380}, Qt::Horizontal);
   set_dark(options_.dark);
 }
 
@@ -193,13 +212,14 @@ void MainWindow::rebuild() {
   views_.clear();
   view_ids_.clear();
   auto charts = build_charts(folders_, options_);
-  const int columns = charts.size() > 1 ? 2 : 1;
+  const int columns = column_count();
   for (std::size_t i = 0; i < charts.size(); ++i) {
     auto* view = new ChartView(charts[i].chart.release());
-    view->setMinimumSize(520, 380);
+    view->setMinimumSize(380, 340);
     const std::string id = charts[i].id;
     view->on_export = [this, id](const QString& format) { export_chart(id, format); };
     grid_->addWidget(view, int(i) / columns, int(i) % columns);
+    columns_ = columns;
     views_.push_back(view);
     view_ids_.push_back(id);
   }
@@ -224,6 +244,21 @@ void MainWindow::rebuild() {
   QStringList names;
   for (auto& f : folders_) names << QString::fromStdString(f.label);
   setWindowTitle(names.isEmpty() ? "cpark-view" : names.join(" vs ") + " — cpark-view");
+}
+
+int MainWindow::column_count() const {
+  // As many columns as fit charts at least 440 px wide (logical pixels, so 200 % scaling
+  // gets fewer, larger charts), at most three.
+  const int width = scroll_->viewport()->width();
+  return std::clamp(width / 440, 1, 3);
+}
+
+void MainWindow::reflow() {
+  if (views_.empty() || column_count() == columns_) return;
+  // Re-flow the dashboard: the same views in the new number of columns.
+  for (auto* v : views_) grid_->removeWidget(v);
+  columns_ = column_count();
+  for (std::size_t i = 0; i < views_.size(); ++i) grid_->addWidget(views_[i], int(i) / columns_, int(i) % columns_);
 }
 
 void MainWindow::watch() {

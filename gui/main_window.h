@@ -46,6 +46,8 @@ class MainWindow : public QMainWindow {
 
  private:
   void build_menus();
+  int column_count() const;
+  void reflow();
   void rebuild();
   void watch();
   void remember(const QStringList& dirs);
@@ -70,6 +72,7 @@ class MainWindow : public QMainWindow {
   QAction* dark_action_ = nullptr;
   std::vector<ChartView*> views_;
   std::vector<std::string> view_ids_;
+  int columns_ = 0;
   QFileSystemWatcher watcher_;
   QTimer reload_timer_;
 };

@@ -44,8 +44,9 @@ std::unique_ptr<QChart> build_shares_chart(const std::vector<const ResultsFolder
     bars->append(set);
   }
   bars->setName(title);
-  // The value on each bar, so a printed chart needs no tooltip.
-  bars->setLabelsVisible(true);
+  // The value on each bar, so a printed chart needs no tooltip; with many runs the bars
+  // get too narrow for their labels, and the tooltips and the table carry the values.
+  bars->setLabelsVisible(runs.size() <= 2);
   bars->setLabelsPosition(QAbstractBarSeries::LabelsOutsideEnd);
   bars->setLabelsFormat("@value %");
   bars->setLabelsPrecision(3);
