@@ -147,6 +147,32 @@ TEST(BlockingChart, BlockingOverDecadesUsesALogAxis) {
   EXPECT_GE(log->max(), 22.98);
 }
 
+TEST(BlockingChart, PlanningTargetAndAnswerAreMarked) {
+  test::ScratchCopy copy("sweep-orbits");
+  copy.replace("summary.json", "\"planning\": null",
+               R"("planning": {"target_blocking_share": 0.05, "pools": [{"pool": "pool1.example",
+                  "offered_load_erlang": 8.0, "orbits": 13, "blocking_at_orbits": {"mean": 0.031,
+                  "ci95_half_width": 0.008, "replications": 4, "unit": "share"}, "orbits_erlang_b": 12, "note": ""}]})");
+  auto outcome = load_results({copy.path});
+  ASSERT_EQ(outcome.folders.size(), 1u) << (outcome.errors.empty() ? "" : outcome.errors[0]);
+  auto chart = build_blocking_chart(pointers(outcome.folders), kLight);
+  ASSERT_TRUE(chart);
+  const auto target = with_role(*chart, "target");
+  ASSERT_EQ(target.size(), 1u);
+  EXPECT_DOUBLE_EQ(target[0]->at(0).y(), 5);  // percent
+  EXPECT_EQ(target[0]->name(), "target 5 %");
+  const auto answer = with_role(*chart, "planning");
+  ASSERT_EQ(answer.size(), 1u);
+  EXPECT_EQ(answer[0]->at(0), QPointF(13, 3.1));
+  EXPECT_EQ(answer[0]->name(), "planning answer: 13 orbits");
+  EXPECT_GE(axis(*chart, Qt::Horizontal)->max(), 13);
+  // The key figures say it in words too.
+  bool said = false;
+  for (auto& r : key_figures(outcome.folders).rows)
+    said = said || (r.section.startsWith("Planning") && r.cells[0].startsWith("13 orbits"));
+  EXPECT_TRUE(said);
+}
+
 TEST(BlockingChart, ComparingRunsNamesEachFolderInTheLegend) {
   auto chart = build_blocking_chart(open({"office-10-orbits", "office-20-orbits"}), kLight);
   ASSERT_TRUE(chart);
