@@ -186,8 +186,26 @@ std::unique_ptr<QChart> build_comparison_busy_orbits_chart(const std::vector<con
         if (pools.size() > 1) name = QString::fromStdString(pool) + ": " + name;
         if (with.size() > 1) name = QString::fromStdString(f->label) + ": " + name;
         s->setName(name);
-        s->setPen(line_pen(series_color(color++), served ? 1.5 : 2.5));
+        const QColor c = series_color(color++);
+        s->setPen(line_pen(c, served ? 1.5 : 2.5));
         s->setProperty(kTooltips, tips);
+        if (!served && with.size() == 1 && pools.size() == 1) {
+          // The replications' spread: a served run inside it is as good as another replication.
+          auto* lo = new QLineSeries(chart.get());
+          auto* hi = new QLineSeries(chart.get());
+          for (auto& b : f->comparison->busy)
+            if (b.pool == pool && !b.served) {
+              lo->append(b.time_s / ts.divisor, std::isfinite(b.min) ? b.min : b.mean);
+              hi->append(b.time_s / ts.divisor, std::isfinite(b.max) ? b.max : b.mean);
+            }
+          auto* area = new QAreaSeries(hi, lo);
+          area->setName("simulated min–max");
+          QColor fill = c;
+          fill.setAlpha(45);
+          area->setBrush(fill);
+          area->setPen(Qt::NoPen);
+          add_series(*chart, area, "band", x, y);
+        }
         add_series(*chart, s, "data", x, y);
       }
   }
