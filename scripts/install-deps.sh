@@ -12,6 +12,8 @@ packages=(
   libssl-dev                                   # sip/: digest authentication (MD5, SHA-256)
   libosip2-dev libsofia-sip-ua-dev             # bench/sip: the parsers cpark is measured against
   clang-14 libfuzzer-14-dev                    # fuzz/: the SIP parser fuzzer
+  libvalijson-dev                              # tests/results: JSON Schema of the results format
+  qt6-base-dev qt6-charts-dev libqt6svg6-dev libqt6opengl6-dev fonts-dejavu-core  # gui/: cpark-view
 )
 missing=()
 for p in "${packages[@]}"; do
