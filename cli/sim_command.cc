@@ -132,9 +132,13 @@ void add_sim_command(CLI::App& app, Context&) {
     std::signal(SIGINT, SIG_DFL);
     g_progress = nullptr;
     if (tty) std::fprintf(stderr, "\r%60s\r", "");
-    sim::write_results(out, s, run, {CPARK_VERSION_STRING, s.run.seed, jobs});
+    try {
+      sim::write_results(out, s, run, {CPARK_VERSION_STRING, s.run.seed, jobs});
+    } catch (const sim::ResultsWriteError& e) {
+      throw CommandError(kIoFailure, e.what());
+    }
     sim::print_summary(std::cout, s, run);
-    std::cout << "\nResults: " << out << "/summary.json, timeseries.csv, distributions.csv"
+    std::cout << "\nResults: " << out << "/summary.json, figures.csv, timeseries.csv, distributions.csv"
               << (s.sweep.empty() ? "" : ", sweep.csv") << "\n";
     if (run.interrupted) throw CommandError(kInterrupted, "interrupted: partial results written to " + out);
   });

@@ -187,6 +187,8 @@ class Simulation {
       } else if (tq) {
         const Event e = *q_.pop();
         if (e.kind == Kind::End) {
+          // The sample due at the very end (scheduled after End, so it would not fire).
+          if (q_.now() == next_sample_) take_sample();
           finished = true;
           break;
         }
@@ -289,6 +291,9 @@ class Simulation {
     ps.busy = std::uint32_t(int(ps.busy) + delta);
     if (measuring_) ps.peak = std::max(ps.peak, ps.busy);
   }
+  void take_sample() {
+    for (PoolId p = 0; p < pools_.size(); ++p) samples_[p].push_back(double(pools_[p].busy));
+  }
   void start_measuring(SimTime now) {
     measuring_ = true;
     for (auto& p : pools_) p.busy_since = now, p.peak = p.busy;
@@ -380,8 +385,9 @@ class Simulation {
         engine_.handle(now(), FallbackAnswered{e.call});
         return;
       case Kind::Sample:
-        for (PoolId p = 0; p < pools_.size(); ++p) samples_[p].push_back(double(pools_[p].busy));
-        q_.schedule(after(s_.run.sample_interval), {Kind::Sample, 0, 0});
+        take_sample();
+        next_sample_ = after(s_.run.sample_interval);
+        q_.schedule(next_sample_, {Kind::Sample, 0, 0});
         return;
       case Kind::WarmupEnd: return start_measuring(q_.now());
       case Kind::End: return;
@@ -627,6 +633,7 @@ class Simulation {
   bool measuring_ = false;
   double requests_ = 0, window_requests_ = 0, peak_window_ = 0;
   SimTime window_ = 0, reported_ms_ = 0;
+  SimTime next_sample_ = 0;
 };
 
 }  // namespace
