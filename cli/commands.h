@@ -11,5 +11,6 @@ void add_settings_commands(CLI::App& app, Context& ctx);  // *-CsCpsConfiguratio
 void add_user_commands(CLI::App& app, Context& ctx);      // users, pools, SEFAUtil group pickup
 void add_file_commands(CLI::App& app, Context& ctx);      // music, import/export, normalization, demo
 void add_sim_command(CLI::App& app, Context& ctx);        // the capacity-planning simulator
+void add_serve_command(CLI::App& app, Context& ctx);      // the SIP server
 
 }  // namespace cpark::cli

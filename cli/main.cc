@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   add_user_commands(app, ctx);
   add_file_commands(app, ctx);
   add_sim_command(app, ctx);
+  add_serve_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

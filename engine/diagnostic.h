@@ -29,6 +29,7 @@ inline constexpr Diagnostic kUnknownParker{35106, "Parker is not a user of this 
 inline constexpr Diagnostic kRangeRemoved{35107, "Orbit range removed by the administrator (O8)"};
 inline constexpr Diagnostic kFallbackUnanswered{35108, "Fallback destination did not answer (P6)"};
 inline constexpr Diagnostic kPoolWithoutFeature{35109, "Call Park is not deployed on the parker's pool (P1)"};
+inline constexpr Diagnostic kServerShuttingDown{35110, "The Call Park server is shutting down"};
 }  // namespace diag
 
 }  // namespace cpark

@@ -1,5 +1,6 @@
 #include "engine/engine.h"
 
+#include <algorithm>
 #include <numeric>
 #include <type_traits>
 
@@ -19,6 +20,14 @@ class EngineCore {
   }
 
   Status apply(Time now, DeploymentPtr d, bool force);
+  // The pool table `d` would give, with the ids it would assign (nothing is committed).
+  struct Plan {
+    std::vector<UserId> user_of_index;
+    std::vector<PoolId> pool_of_index;
+    std::uint32_t user_count = 0;
+    std::vector<PoolState> pools;
+  };
+  Plan plan(const DeploymentPtr& d) const;
   std::optional<UserId> user_id(std::string_view name) const;
   std::optional<PoolId> pool_id(std::string_view name) const;
   std::string user_name(UserId u) const;
@@ -53,43 +62,51 @@ std::vector<std::uint32_t> EngineCore::assign_ids(std::size_t count, const Depar
   return ids;
 }
 
-Status EngineCore::apply(Time now, DeploymentPtr d, bool force) {
-  now = advance(now);
+EngineCore::Plan EngineCore::plan(const DeploymentPtr& d) const {
   // Ids: on the first deployment an id is the index (nothing to look up); afterwards a
   // name keeps the id it had, and new names get new ids.
-  std::vector<UserId> user_of_index;
-  std::vector<PoolId> pool_of_index;
-  auto user_count = std::uint32_t(s.user_index.size()), pool_count = std::uint32_t(s.pools.size());
+  Plan p;
+  p.user_count = std::uint32_t(s.user_index.size());
+  auto pool_count = std::uint32_t(s.pools.size());
   if (!s.deployment) {
-    user_of_index.resize(d->user_count());
-    std::iota(user_of_index.begin(), user_of_index.end(), 0u);
-    pool_of_index.resize(d->pool_count());
-    std::iota(pool_of_index.begin(), pool_of_index.end(), 0u);
-    user_count = std::uint32_t(d->user_count());
+    p.user_of_index.resize(d->user_count());
+    std::iota(p.user_of_index.begin(), p.user_of_index.end(), 0u);
+    p.pool_of_index.resize(d->pool_count());
+    std::iota(p.pool_of_index.begin(), p.pool_of_index.end(), 0u);
+    p.user_count = std::uint32_t(d->user_count());
     pool_count = std::uint32_t(d->pool_count());
   } else {
-    user_of_index = assign_ids(
+    p.user_of_index = assign_ids(
         d->user_count(), s.departed_users, [&](const std::string& n) { return user_id(n); },
-        [&](std::uint32_t i) -> const std::string& { return d->user(i).name; }, user_count);
-    pool_of_index = assign_ids(
+        [&](std::uint32_t i) -> const std::string& { return d->user(i).name; }, p.user_count);
+    p.pool_of_index = assign_ids(
         d->pool_count(), s.departed_pools, [&](const std::string& n) { return pool_id(n); },
         [&](std::uint32_t i) -> const std::string& { return d->pool(i).name; }, pool_count);
   }
-
-  std::vector<PoolState> pools(pool_count);
+  p.pools.resize(pool_count);
   for (std::uint32_t i = 0; i < d->pool_count(); ++i) {
-    PoolState& ps = pools[pool_of_index[i]];
-    const Pool& p = d->pool(i);
+    PoolState& ps = p.pools[p.pool_of_index[i]];
+    const Pool& pool = d->pool(i);
     const auto& info = d->pool_info(i);
     ps.present = true;
     ps.index = i;
-    ps.call_park_enabled = p.call_park_enabled;
-    ps.orbit_choice = p.orbit_choice;
+    ps.call_park_enabled = pool.call_park_enabled;
+    ps.orbit_choice = pool.orbit_choice;
     ps.settings = info.settings;
     ps.custom_music = info.custom_music;
     ps.orbits = OrbitAllocator(*d, i);
     ps.park_at.assign(ps.orbits.capacity(), SlotId{});
   }
+  return p;
+}
+
+Status EngineCore::apply(Time now, DeploymentPtr d, bool force) {
+  now = advance(now);
+  Plan p = plan(d);
+  std::vector<PoolState>& pools = p.pools;
+  std::vector<UserId>& user_of_index = p.user_of_index;
+  std::vector<PoolId>& pool_of_index = p.pool_of_index;
+  const std::uint32_t user_count = p.user_count;
   std::vector<SlotId> displaced = parks.displaced_by(pools);
   if (!displaced.empty() && !force)
     return fail(std::to_string(displaced.size()) + " parked call(s) would lose their orbit: " +
@@ -157,6 +174,21 @@ Engine& Engine::operator=(Engine&&) noexcept = default;
 
 Status Engine::apply_deployment(Time now, DeploymentPtr d, bool force) {
   return core_->apply(now, std::move(d), force);
+}
+
+Status Engine::check_deployment(Time now, const DeploymentPtr& d) const {
+  now = std::max(now, core_->last_now);
+  const auto p = core_->plan(d);
+  const std::vector<SlotId> displaced = core_->parks.displaced_by(p.pools);
+  if (displaced.empty()) return {};
+  return fail(std::to_string(displaced.size()) + " parked call(s) would lose their orbit: " +
+              core_->parks.describe(now, displaced) +
+              "; a range in use can be removed, retyped or moved only with force, which ends "
+              "them by fallback or disconnect (O7, O8)");
+}
+
+void Engine::end_all_parks(Time now, Diagnostic diagnostic) {
+  core_->parks.end_all(core_->advance(now), diagnostic);
 }
 
 Status Engine::apply_deployment(Time now, Deployment d, bool force) {

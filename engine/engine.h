@@ -52,6 +52,12 @@ class Engine {
   Status apply_deployment(Time now, DeploymentPtr d, bool force = false);
   // Validates `d` first (tests and tools; drivers validate once and share the result).
   Status apply_deployment(Time now, Deployment d, bool force = false);
+  // What apply_deployment(now, d) without force would say, changing nothing: a server
+  // asks this before an administrator's change is committed (O7/O8 for live parks).
+  Status check_deployment(Time now, const DeploymentPtr& d) const;
+  // Ends every park by fallback or disconnect (P6, as if its range were removed; O8),
+  // with `diagnostic` where nobody takes the call. A server going down does this.
+  void end_all_parks(Time now, Diagnostic diagnostic);
   const ValidatedDeployment& deployment() const;
   const DeploymentPtr& shared_deployment() const;
 

@@ -261,6 +261,19 @@ void ParkService::end_displaced(Time now, const std::vector<SlotId>& displaced) 
   }
 }
 
+void ParkService::end_all(Time now, Diagnostic no_fallback) {
+  std::vector<SlotId> all;
+  parks_.for_each([&](SlotId id, const Park& p) {
+    if (p.phase != Phase::RingingFallback) all.push_back(id);
+  });
+  for (SlotId id : all) {
+    Park& p = *parks_.find(id);
+    if (p.phase == Phase::RingingBack) s_.outputs.push(StopRingback{id.bits(), p.parker});
+    stop_timer(p);
+    leave_orbit(now, id, no_fallback);
+  }
+}
+
 std::string ParkService::describe(Time now, const std::vector<SlotId>& ids) const {
   std::string out;
   for (SlotId id : ids) {

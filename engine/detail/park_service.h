@@ -36,6 +36,8 @@ class ParkService {
   // swapping the pool table in, then end_displaced() after.
   void rebind(std::vector<PoolState>& pools, const std::vector<SlotId>& displaced);
   void end_displaced(Time now, const std::vector<SlotId>& displaced);
+  // Every park leaves its orbit (fallback or disconnect with `no_fallback`).
+  void end_all(Time now, Diagnostic no_fallback);
   // "orbit *7001 (parked by alice for 42 s)" for each park, to name them in a refusal.
   std::string describe(Time now, const std::vector<SlotId>& parks) const;
 
