@@ -17,7 +17,7 @@ namespace cpark::server::test {
 
 struct Received {
   std::string bytes;
-  std::unique_ptr<sip::Message> message;  // parsed view into `bytes`
+  std::unique_ptr<sip::Message> message;  // parsed view into `bytes`; null if unparsable
 };
 
 // The deployment the flow tests use: one pool, orbits *7000-*7009, group #7100,
@@ -32,8 +32,9 @@ class Harness {
   B2bua& server() { return *server_; }
   Time now() const { return now_; }
 
-  // Delivers `text` (CRLF line ends added where missing) from `from` to the server.
-  void send(const sip::Address& from, std::string text);
+  // Delivers `text` (CRLF line ends added where missing) from `from` to the server;
+  // `valid` says the test means it to be well-formed SIP (checked).
+  void send(const sip::Address& from, std::string text, bool valid = true);
   // Runs the server's timers up to `t`, delivering what it sends.
   void advance(Time t);
   // What the server sent to `to` since the last take(), oldest first.
