@@ -24,7 +24,7 @@ struct EdgeFixture : ::testing::Test {
 TEST_F(EdgeFixture, S8_AnUnknownSourceIsRefused403) {
   Phone mallory{h, "mallory", 5200, 7000};
   mallory.invite("1002");
-  auto got = mallory.inbox();
+  const auto& got = mallory.inbox();
   const sip::Message* r = Harness::find(got, 403);
   ASSERT_NE(r, nullptr);
   EXPECT_NE(header(*r, "Warning").find("not a user of this deployment"), std::string::npos);
@@ -34,7 +34,7 @@ TEST_F(EdgeFixture, S8_AnUnknownSourceIsRefused403) {
 TEST_F(EdgeFixture, S8_RetrievalFromOutsideIsRefusedWith35003) {
   Phone outside{h, "outsider", 5210, 7002};
   outside.invite("*7000");
-  auto got = outside.inbox();
+  const auto& got = outside.inbox();
   const sip::Message* r = Harness::find(got, 403);
   ASSERT_NE(r, nullptr);
   EXPECT_NE(header(*r, "ms-diagnostics").find("35003"), std::string::npos);
@@ -45,7 +45,7 @@ TEST_F(EdgeFixture, S7_AnUnknownMethodIs501AndTheServerGoesOn) {
                     "Via: SIP/2.0/UDP 127.0.0.1:5090;branch=z9hG4bK-frob\n"
                     "From: <sip:alice@example.test>;tag=x\nTo: <sip:example.test>\n"
                     "Call-ID: frob\nCSeq: 1 FROBNICATE\nContent-Length: 0\n\n");
-  auto got = alice.inbox();
+  const auto& got = alice.inbox();
   const sip::Message* r = Harness::find(got, 501);
   ASSERT_NE(r, nullptr);
   EXPECT_NE(header(*r, "Allow").find("REFER"), std::string::npos);
@@ -59,7 +59,7 @@ TEST_F(EdgeFixture, S7_AMalformedRequestIs400NamingTheProblem) {
                     "From: <sip:alice@example.test>;tag=x\nTo: <sip:1002@example.test>\n"
                     "Call-ID: bad\nCSeq: not-a-number INVITE\nContent-Length: 0\n\n",
          false);
-  auto got = alice.inbox();
+  const auto& got = alice.inbox();
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].bytes.rfind("SIP/2.0 400 ", 0), 0u) << got[0].bytes;
   EXPECT_NE(got[0].bytes.find("Warning: 399 cpark \"CSeq"), std::string::npos) << got[0].bytes;
@@ -67,7 +67,7 @@ TEST_F(EdgeFixture, S7_AMalformedRequestIs400NamingTheProblem) {
 
 TEST_F(EdgeFixture, S1_ACallerWhoGivesUpCancelsTheCalleesPhone) {
   PhoneDialog d = alice.invite("1002");
-  auto ringing = bob.inbox();
+  const auto& ringing = bob.inbox();
   const sip::Message* invite = Harness::find(ringing, "INVITE");
   ASSERT_NE(invite, nullptr);
   bob.answer(*invite, 180, false);
@@ -76,7 +76,7 @@ TEST_F(EdgeFixture, S1_ACallerWhoGivesUpCancelsTheCalleesPhone) {
                     "Via: SIP/2.0/UDP 127.0.0.1:5090;branch=z9hG4bK-" + d.call_id + "\n"
                     "From: \"alice\" <sip:alice@example.test>;tag=" + d.local_tag + "\n"
                     "To: <sip:1002@example.test>\nCall-ID: " + d.call_id + "\nCSeq: 1 CANCEL\nContent-Length: 0\n\n");
-  auto to_alice = alice.inbox();
+  const auto& to_alice = alice.inbox();
   EXPECT_NE(Harness::find(to_alice, 200), nullptr) << "CANCEL not answered";
   EXPECT_NE(Harness::find(to_alice, 487), nullptr) << "INVITE not ended with 487";
   EXPECT_NE(Harness::find(bob.inbox(), "CANCEL"), nullptr) << "bob's phone kept ringing";
@@ -85,9 +85,9 @@ TEST_F(EdgeFixture, S1_ACallerWhoGivesUpCancelsTheCalleesPhone) {
 
 TEST_F(EdgeFixture, S1_HoldByAPhoneIsPassedToTheOtherPhone) {
   PhoneDialog caller = alice.invite("1002");
-  auto at_bob = bob.inbox();
+  const auto& at_bob = bob.inbox();
   PhoneDialog callee = bob.answer(*Harness::find(at_bob, "INVITE"), 200, true);
-  auto at_alice = alice.inbox();
+  const auto& at_alice = alice.inbox();
   alice.ack(caller, *Harness::find(at_alice, 200));
   bob.inbox();
   // alice re-INVITEs (e.g. hold, or a new address): bob's phone gets the offer...
@@ -98,13 +98,13 @@ TEST_F(EdgeFixture, S1_HoldByAPhoneIsPassedToTheOtherPhone) {
                     "To: <sip:1002@example.test>;tag=" + caller.remote_tag + "\n"
                     "Call-ID: " + caller.call_id + "\nCSeq: 2 INVITE\nContact: <sip:alice@127.0.0.1:5090>\n"
                     "Content-Type: application/sdp\nContent-Length: " + std::to_string(body.size()) + "\n\n" + body);
-  auto relayed = bob.inbox();
+  const auto& relayed = bob.inbox();
   const sip::Message* reinvite = Harness::find(relayed, "INVITE");
   ASSERT_NE(reinvite, nullptr) << "the re-INVITE was not passed on";
   EXPECT_NE(std::string(reinvite->body()).find("m=audio 6000 "), std::string::npos);
   // ...and alice gets bob's answer.
   bob.answer(*reinvite, 200, true);
-  auto back = alice.inbox();
+  const auto& back = alice.inbox();
   const sip::Message* ok = Harness::find(back, 200);
   ASSERT_NE(ok, nullptr);
   EXPECT_NE(std::string(ok->body()).find("m=audio 6002 "), std::string::npos);
@@ -113,12 +113,12 @@ TEST_F(EdgeFixture, S1_HoldByAPhoneIsPassedToTheOtherPhone) {
 
 TEST_F(EdgeFixture, G8_ACallNobodyAnswersEndsAfterTheRingTimeout) {
   alice.invite("1002");
-  auto at_bob = bob.inbox();
+  const auto& at_bob = bob.inbox();
   bob.answer(*Harness::find(at_bob, "INVITE"), 180, false);
   alice.inbox();
   h.advance(h.now() + seconds(21));  // the user's ring timeout is 20 s
   EXPECT_NE(Harness::find(bob.inbox(), "CANCEL"), nullptr);
-  auto to_alice = alice.inbox();
+  const auto& to_alice = alice.inbox();
   const sip::Message* r = Harness::find(to_alice, 480);
   ASSERT_NE(r, nullptr) << "no voicemail server: the caller hears the call was not answered";
   EXPECT_EQ(h.server().engine().counters().no_answer, 1u);
@@ -129,8 +129,8 @@ TEST_F(EdgeFixture, S1_EveryPhoneOfTheUserRingsAndTheFirstAnswerWins) {
   bob_desk.register_phone();
   bob_desk.inbox();
   PhoneDialog caller = alice.invite("bob");
-  auto at_mobile = bob.inbox();
-  auto at_desk = bob_desk.inbox();
+  const auto& at_mobile = bob.inbox();
+  const auto& at_desk = bob_desk.inbox();
   const sip::Message* mobile_invite = Harness::find(at_mobile, "INVITE");
   const sip::Message* desk_invite = Harness::find(at_desk, "INVITE");
   ASSERT_NE(mobile_invite, nullptr);
@@ -138,7 +138,7 @@ TEST_F(EdgeFixture, S1_EveryPhoneOfTheUserRingsAndTheFirstAnswerWins) {
   bob.answer(*mobile_invite, 180, false);
   bob_desk.answer(*desk_invite, 200, true);
   EXPECT_NE(Harness::find(bob.inbox(), "CANCEL"), nullptr) << "the other phone kept ringing";
-  auto to_alice = alice.inbox();
+  const auto& to_alice = alice.inbox();
   const sip::Message* ok = Harness::find(to_alice, 200);
   ASSERT_NE(ok, nullptr);
   EXPECT_NE(std::string(ok->body()).find("m=audio 6010 "), std::string::npos);
@@ -153,9 +153,9 @@ TEST(FallbackFixture, P6_AnUnansweredParkRingsTheFallbackWhichTakesTheCall) {
   for (Phone* p : {&alice, &bob, &carol}) p->register_phone();
   for (Phone* p : {&alice, &bob, &carol}) p->inbox();
   PhoneDialog caller = alice.invite("1002");
-  auto at_bob = bob.inbox();
+  const auto& at_bob = bob.inbox();
   PhoneDialog callee = bob.answer(*Harness::find(at_bob, "INVITE"), 200, true);
-  auto at_alice = alice.inbox();
+  const auto& at_alice = alice.inbox();
   alice.ack(caller, *Harness::find(at_alice, 200));
   bob.inbox();
   bob.refer(callee, "sip:park@example.test");
@@ -164,10 +164,10 @@ TEST(FallbackFixture, P6_AnUnansweredParkRingsTheFallbackWhichTakesTheCall) {
   bob.bye(callee);
   bob.inbox();
   h.advance(h.now() + seconds(61));  // C1
-  auto ringback = bob.inbox();
+  const auto& ringback = bob.inbox();
   ASSERT_NE(Harness::find(ringback, "INVITE"), nullptr);
   h.advance(h.now() + seconds(21));  // C6: nobody answers the ringback
-  auto at_carol = carol.inbox();
+  const auto& at_carol = carol.inbox();
   const sip::Message* fallback = Harness::find(at_carol, "INVITE");
   ASSERT_NE(fallback, nullptr) << "the fallback was not called";
   EXPECT_NE(std::string(fallback->value(sip::HeaderKind::from)).find("sip:alice@example.test"), std::string::npos);

@@ -4,6 +4,7 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -42,6 +43,9 @@ class Harness {
   // The first message to `to` that is a response `status` (or request `method`).
   static const sip::Message* find(const std::vector<Received>& msgs, int status);
   static const sip::Message* find(const std::vector<Received>& msgs, std::string_view method);
+  // A temporary would die before the pointer found in it is used.
+  static const sip::Message* find(std::vector<Received>&&, int) = delete;
+  static const sip::Message* find(std::vector<Received>&&, std::string_view) = delete;
 
   std::vector<LogEvent> logs;
   std::vector<MediaCommand> media;
@@ -88,7 +92,9 @@ class Phone {
   void respond(const sip::Message& request, int status) { answer(request, status, false); }
   void bye(PhoneDialog& d);
   void refer(PhoneDialog& d, const std::string& refer_to);
-  std::vector<Received> inbox() { return h_.take(address()); }
+  // What arrived since the last call. The phone keeps every message it was given for
+  // its whole life, so a pointer found in one stays valid to the end of the test.
+  const std::vector<Received>& inbox() { return kept_.emplace_back(h_.take(address())); }
   std::string sdp() const;
 
  private:
@@ -98,6 +104,7 @@ class Phone {
   std::string user_;
   std::uint16_t port_, rtp_;
   int next_ = 1;
+  std::deque<std::vector<Received>> kept_;
 };
 
 // The text of `m`'s first header `name`, "" when absent.

@@ -18,12 +18,12 @@ struct Established {
 Established call(Harness& h, Phone& caller, Phone& callee, const std::string& dialled) {
   Established e;
   e.caller_side = caller.invite(dialled);
-  auto to_callee = callee.inbox();
+  const auto& to_callee = callee.inbox();
   const sip::Message* invite = Harness::find(to_callee, "INVITE");
   EXPECT_NE(invite, nullptr) << "the call did not reach " << callee.user();
   if (!invite) return e;
   e.callee_side = callee.answer(*invite, 200, true);
-  auto to_caller = caller.inbox();
+  const auto& to_caller = caller.inbox();
   const sip::Message* ok = Harness::find(to_caller, 200);
   EXPECT_NE(ok, nullptr) << "the caller got no 200";
   if (ok) caller.ack(e.caller_side, *ok);
@@ -45,7 +45,7 @@ struct ParkFixture : ::testing::Test {
   std::string park(const std::string& target = "sip:park@example.test") {
     auto c = call(h, alice, bob, "1002");
     bob.refer(c.callee_side, target);
-    auto to_bob = bob.inbox();
+    const auto& to_bob = bob.inbox();
     EXPECT_NE(Harness::find(to_bob, 202), nullptr) << "REFER not accepted";
     std::string contact;
     for (auto& r : to_bob)
@@ -65,7 +65,7 @@ TEST_F(ParkFixture, S2_ReferParksTheOtherPartyAndTheNotifyCarriesTheOrbit) {
   EXPECT_EQ(frag.rfind("SIP/2.0 200 OK\r\n", 0), 0u) << frag;
   EXPECT_NE(frag.find("Contact: <sip:*7000@example.test;park-id="), std::string::npos) << frag;
   // The parked party is put on hold with the server's music (C4): re-INVITE, sendonly.
-  auto to_alice = alice.inbox();
+  const auto& to_alice = alice.inbox();
   const sip::Message* hold = Harness::find(to_alice, "INVITE");
   ASSERT_NE(hold, nullptr) << "alice was not re-INVITEd on hold";
   EXPECT_NE(std::string(hold->body()).find("a=sendonly"), std::string::npos);
@@ -92,13 +92,13 @@ TEST_F(ParkFixture, S3_RetrievalConnectsTheRetrieverAndTellsTheParker) {
   bob.inbox();
   auto retriever = carol.invite("*7000");
   // The parked party is re-INVITEd towards the retriever's media...
-  auto to_alice = alice.inbox();
+  const auto& to_alice = alice.inbox();
   const sip::Message* connect = Harness::find(to_alice, "INVITE");
   ASSERT_NE(connect, nullptr);
   EXPECT_NE(std::string(connect->body()).find("m=audio 6004 "), std::string::npos) << connect->body();
   alice.answer(*connect, 200, true);
   // ...and the retriever is answered with the parked party's media.
-  auto to_carol = carol.inbox();
+  const auto& to_carol = carol.inbox();
   const sip::Message* ok = Harness::find(to_carol, 200);
   ASSERT_NE(ok, nullptr);
   EXPECT_NE(std::string(ok->body()).find("m=audio 6000 "), std::string::npos);
@@ -136,7 +136,7 @@ TEST_F(ParkFixture, P5_S4_RingbackCallsTheParkerShowingTheParkedParty) {
   bob.bye(bob_side);
   bob.inbox();
   h.advance(h.now() + seconds(61));  // C1 is 60 s in the flow deployment
-  auto to_bob = bob.inbox();
+  const auto& to_bob = bob.inbox();
   const sip::Message* ringback = Harness::find(to_bob, "INVITE");
   ASSERT_NE(ringback, nullptr) << "no ringback";
   EXPECT_NE(std::string(ringback->value(sip::HeaderKind::from)).find("Parked:"), std::string::npos);
@@ -155,11 +155,11 @@ TEST_F(ParkFixture, P6_UnansweredRingbackWithoutFallbackDisconnects) {
   bob.bye(bob_side);
   bob.inbox();
   h.advance(h.now() + seconds(61));
-  auto to_bob = bob.inbox();
+  const auto& to_bob = bob.inbox();
   const sip::Message* ringback = Harness::find(to_bob, "INVITE");
   ASSERT_NE(ringback, nullptr);
   bob.respond(*ringback, 486);  // busy: unanswered (P5); one attempt (C2), no fallback (C3)
-  auto to_alice = alice.inbox();
+  const auto& to_alice = alice.inbox();
   const sip::Message* bye = Harness::find(to_alice, "BYE");
   std::string seen;
   for (auto& r : to_alice) seen += r.bytes + "----\n";
@@ -182,13 +182,13 @@ TEST_F(ParkFixture, P7_ParkedPartyHangingUpIsAbandoned) {
 TEST_F(ParkFixture, S6_GroupPickupAnswersTheRingingCallAndCancelsTheCallee) {
   // alice calls bob (in group #7100); bob's phone rings; carol dials the group number.
   alice.invite("1002");
-  auto ringing_at_bob = bob.inbox();
+  const auto& ringing_at_bob = bob.inbox();
   const sip::Message* ringing = Harness::find(ringing_at_bob, "INVITE");
   ASSERT_NE(ringing, nullptr);
   PhoneDialog bob_leg = bob.answer(*ringing, 180, false);
   (void)bob_leg;
   auto picker = carol.invite("%237100");  // '#' is %23 in a SIP URI
-  auto to_bob = bob.inbox();
+  const auto& to_bob = bob.inbox();
   const sip::Message* cancel = Harness::find(to_bob, "CANCEL");
   std::string seen;
   for (auto& r : to_bob) seen += r.bytes + "----\n";
