@@ -53,13 +53,22 @@ impls=(kernel v1 pq)
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 
-# One run: prints items_per_second of benchmark $2 at N=$3, cancel=$4 from binary $1.
+# One run: prints items_per_second of benchmark $2 at N=$3, cancel=$4 from binary $1,
+# or nothing when the run fails twice (said on stderr; the table then lacks that run).
 run_one() {
-  local out
-  out=$("$1" --benchmark_filter="^$2/N:$3/cancel:$4\$" --benchmark_min_time="$min_time" \
-          --benchmark_format=csv 2>/dev/null) || { echo "run-hold-bench.sh: $2 N=$3 cancel=$4 failed" >&2; exit 1; }
-  # CSV columns: name,iterations,real_time,cpu_time,time_unit,bytes_per_second,items_per_second,...
-  awk -F, 'NR > 1 && $1 ~ /N:/ { print $7 }' <<<"$out"
+  local out attempt status
+  for attempt in 1 2; do
+    status=0
+    out=$("$1" --benchmark_filter="^$2/N:$3/cancel:$4\$" --benchmark_min_time="$min_time" \
+            --benchmark_format=csv 2>&1) || status=$?
+    if ((status == 0)); then
+      # CSV: name,iterations,real_time,cpu_time,time_unit,bytes_per_second,items_per_second,...
+      awk -F, 'NR > 1 && $1 ~ /N:/ { print $7 }' <<<"$out"
+      return
+    fi
+    echo "run-hold-bench.sh: $2 N=$3 cancel=$4 exited with $status (attempt $attempt):" >&2
+    tail -n 3 <<<"$out" >&2
+  done
 }
 bench_of() {
   case "$1" in
@@ -89,7 +98,7 @@ for ((r = 1; r <= rounds; r++)); do
       for impl in "${order[@]}"; do
         read -r bin name <<<"$(bench_of "$impl")"
         v=$(run_one "$bin" "$name" "$n" "$c")
-        echo "$r $n $c $impl $v" >>"$results"
+        [[ -n "$v" ]] && echo "$r $n $c $impl $v" >>"$results"
       done
     done
   done
@@ -107,7 +116,7 @@ awk -v impls="${impls[*]}" -v check="$check" '
   { key = $2 " " $3; v[key, $4] = v[key, $4] " " $5; per[key, $4, $1] = $5
     if (!(key in seen)) { seen[key] = 1; keys[++nk] = key } ; if ($1 > rounds) rounds = $1 }
   function ratio_cell(key, x,   lo, hi, r, rr) {
-    if (v[key, x] == "") return sprintf("%-20s", "-")
+    if (v[key, x] == "" || v[key, "kernel"] == "") return sprintf("%-20s", "-")
     lo = 1e30; hi = 0
     for (r = 1; r <= rounds; r++) if ((key, x, r) in per && (key, "kernel", r) in per) {
       rr = per[key, "kernel", r] / per[key, x, r]; if (rr < lo) lo = rr; if (rr > hi) hi = rr }
@@ -124,8 +133,9 @@ awk -v impls="${impls[*]}" -v check="$check" '
       printf "%-8s %-6s", kc[1], kc[2]
       for (i = 1; i <= n; i++) printf " %10.2f", v[key, im[i]] == "" ? 0 : median(v[key, im[i]]) / 1e6
       printf "   %s %s %s", ratio_cell(key, "pq"), ratio_cell(key, "ns3"), ratio_cell(key, "v1")
-      kp = median(v[key, "kernel"]) / median(v[key, "pq"])
       verdict = ""
+      if (v[key, "kernel"] == "" || v[key, "pq"] == "") { missed = 1; printf "no data\n"; continue }
+      kp = median(v[key, "kernel"]) / median(v[key, "pq"])
       if (kc[2] == 0) { ok = kp >= 1.0; verdict = (ok ? "met" : "MISSED") " (pq >= 1.0)" }
       else {
         ok = kp >= 1.3; verdict = (ok ? "met" : "MISSED") " (pq >= 1.3)"

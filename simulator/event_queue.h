@@ -3,40 +3,51 @@
 // cancel in O(1).
 //
 // What it is
-//  - A 4-ary heap of 16-byte keys {time, seq << 24 | slot} (detail/event_heap.h: cache
-//    line layout, grandchild prefetch, branch-free sibling choice). A pop() leaves the
-//    fired key on top and the next schedule() overwrites it with one sift-down.
-//  - Each pending event owns a slot of the project's generation-checked SlotMap; the id
-//    returned is its SlotId, so an id whose event fired or was cancelled is refused even
-//    after the slot is reused. The SlotMap holds only the id (8 bytes a slot); beside it,
-//    indexed by slot, a 32-byte-aligned record {payload, seq} and a one-byte tag.
-//  - cancel() frees the slot at once (the payload goes with it) and leaves the key where
-//    it is. A key is current when its slot's tag is set and the record's seq is its own
-//    (the per-entry check ns-3 and std::priority_queue baselines do at pop); stale keys
-//    are skipped when they surface and purged in one pass, filtered by the tags alone,
-//    once they outnumber a quarter of the live events.
+//  - A 4-ary heap of 16-byte keys {time, seq << 24 | slot} (detail/event_heap.h: children
+//    in one cache line, grandchild prefetch, branch-free choice among siblings). pop()
+//    leaves the fired key on top and the next schedule() overwrites it: one sift-down.
+//  - Every pending event owns a slot of the project's generation-checked SlotMap and the
+//    id returned is its SlotId, so an id whose event fired or was cancelled is refused
+//    even after the slot is reused. The SlotMap holds the id alone (plus a "waits in a
+//    bucket" flag; 8 bytes a slot); beside it, by slot, a 32-byte-aligned record
+//    {payload, seq} and a one-byte tag (low bits of the seq; 0 when free).
+//  - cancel() frees the slot at once, payload included, and leaves the key where it is.
+//    A key is current when its slot's tag is set and the record's seq is its own (the
+//    per-entry check ns-3 and the std::priority_queue baseline also do at pop); stale
+//    keys are skipped when they surface and purged in one pass, filtered by the tags
+//    alone, once they outnumber a quarter of the live events.
 //  - Zero-delay events go to a FIFO instead of the heap (OMNeT++'s trick): events
 //    scheduled for `now` are the heap's worst case and the simulator's common case.
 //  - Timeouts (schedule_timeout) are events expected to be cancelled before they fire (a
 //    retrieval cancels the park's abandon timer). They wait unsorted in 64 buckets keyed
 //    by the highest bit in which their time differs from a moving base (Seastar's
-//    timer_set): arming appends a key, cancelling clears a tag, and a bucket is split
-//    only when time reaches it. A timeout that comes due enters the heap with its
+//    timer_set): arming appends a key, cancelling frees the slot, and a bucket is split
+//    only when time reaches it; cancelled ones are dropped then, or by a compaction once
+//    they outnumber the live ones. A timeout that comes due enters the heap with its
 //    original seq, so ties stay first-in-first-out.
-//
-// Why this shape (hold model, bench/run-hold-bench.sh, AMD EPYC with 32 MiB L3; the
-// report of each change is in the git log)
-//  - Payload apart from the key, not inline: the heap moves 16-byte keys (a sift level is
-//    one line), the fired event's record is one 32-byte line, prefetched when the sift
-//    that brings its key to the top starts. Keys with the payload inline (40 bytes) make
-//    every level 2.5 lines and the grandchild prefetch 10 lines.
-//  - Slot records beside a SlotMap of ids rather than SlotMap<{payload, seq}>: cancel()
-//    then reads 8 bytes in a table of 8-byte slots instead of a 48-byte slot in a table
-//    six times larger (DRAM at N = 10^6); measured 10-30 % faster at N >= 10^5 in every
-//    cancel mode, equal at 10^3.
-//  - Freeing at cancel rather than when the stale key surfaces: the replacement that a
-//    cancel is usually followed by reuses the same, cached, slot (the free list is LIFO).
 //  - Ties fire first-in-first-out (by schedule order), so a run replays exactly.
+//
+// Why this shape: hold model on an AMD EPYC VM (2 cores, 32 MiB L3), each choice
+// measured against its alternative in alternating runs of separate processes (as
+// bench/run-hold-bench.sh does; runs of two kernels inside one process were biased by up
+// to 15 % by where each landed in memory). The git log has more.
+//  - Payload beside the key, not inline in the heap entry: a sift level is one line of
+//    16-byte keys, and the fired event's record, one line, is prefetched when the sift
+//    that brings its key to the top starts. The same heap with 40-byte entries
+//    {key, payload} ran 0.86x at N = 10^3, 0.83x at 10^5 and 0.79x at 10^6.
+//  - A SlotMap of ids with side tables, not SlotMap<{payload, seq}> (48-byte slots):
+//    cancel() reads an 8-byte slot in a table of 8-byte slots. Equal at 10^3; at 10^5
+//    and 10^6 +8-12 % without cancellations and +3-23 % with one per event; even, within
+//    noise, with re-armed timeouts. Folding the tags into the SlotMap's value as well
+//    made purges and bucket splits read the 8-byte table: 6-20 % slower in five of the
+//    six configurations at N >= 10^5.
+//  - Free at cancel, not when the stale key surfaces: the replacement a cancel is usually
+//    followed by reuses the same, cached, slot (the SlotMap's free list is LIFO).
+//  - Tried and dropped: routing every event through the timeout buckets once 16k are
+//    pending (a radix heap: 0.5-1.0x, the low buckets split every few ticks); keeping a
+//    timeout's payload in its bucket entry until due, so arming writes no record (-14 %
+//    at 10^6, +5 % at 10^5; and cancelled payloads would linger); non-temporal
+//    prefetches; a liveness bitmap to gate the record prefetch.
 #pragma once
 #include <bit>
 #include <cassert>
@@ -65,7 +76,7 @@ class EventQueue {
   // Schedules `p` at `at` (an earlier time than now means now).
   EventId schedule(SimTime at, const Payload& p) {
     const std::uint64_t seq = seq_++;
-    const EventId id = take_slot(p, seq, kHeapTag);
+    const EventId id = take_slot(p, seq, false);
     const Key k{at, (seq << kSlotBits) | id.index};
     if (at <= now_) {
       fifo_.push_back(k);
@@ -79,7 +90,7 @@ class EventQueue {
   EventId schedule_timeout(SimTime at, const Payload& p) {
     if (at <= base_ || at <= now_) return schedule(at, p);
     const std::uint64_t seq = seq_++;
-    const EventId id = take_slot(p, seq, kWaitingTag);
+    const EventId id = take_slot(p, seq, true);
     ++waiting_;
     file(Key{at, (seq << kSlotBits) | id.index});
     return id;
@@ -88,8 +99,9 @@ class EventQueue {
   // Cancels the event `id` names; a null id, or one whose event fired or was cancelled,
   // is refused by the slot map and cancels nothing.
   void cancel(EventId id) {
-    if (!ids_.contains(id)) return;
-    const bool waiting = (tags_[id.index] & kWaitingTag) != 0;
+    const Live* l = ids_.find(id);
+    if (!l) return;
+    const bool waiting = l->waiting;
     release(id.index);
     if constexpr (!std::is_trivially_destructible_v<Payload>) {
       Payload gone(std::move(records_[id.index].payload));  // its resources go now
@@ -97,7 +109,7 @@ class EventQueue {
     --live_;
     if (waiting) {
       --waiting_;
-      if (++dead_waiting_ > waiting_ / 2 + 64) compact_buckets();
+      if (++dead_waiting_ > waiting_ + 64) compact_buckets();
     } else if (++cancelled_ > live_ / 4 + 64) {
       purge();
     }
@@ -157,38 +169,39 @@ class EventQueue {
   using Key = detail::EventKey;
   static constexpr int kSlotBits = 24;
   static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
-  // tags_[slot]: 0 while the slot is free; else 6 bits of the seq of the event holding
-  // it (odd, 1..127: a stale key's tag matches 1 time in 64) and whether it waits in a
-  // bucket.
+  // tags_[slot]: 0 while the slot is free, else the low bits of the seq of the event
+  // holding it, made odd (a stale key's tag matches 1 time in 128).
   static constexpr std::uint8_t kNoTag = 0;
-  static constexpr std::uint8_t kHeapTag = 0;  // or'ed in: in the heap or the FIFO
-  static constexpr std::uint8_t kWaitingTag = 0x80;
   static constexpr std::size_t kPrefetchTopFrom = 16384;  // smaller: records stay in L2
 
   struct Record {
     Payload payload;
     std::uint64_t seq;  // of the event holding the slot
   };
-  struct Live {};  // what the SlotMap holds: the id alone
+  // What the SlotMap holds besides the id: whether the event waits in a timeout bucket,
+  // which cancel() reads in the slot it checks anyway (8 bytes a slot all the same).
+  struct Live {
+    bool waiting;
+  };
 
   static std::uint32_t slot_of(const Key& k) { return std::uint32_t(k.order & kSlotMask); }
   static std::uint64_t seq_of(const Key& k) { return k.order >> kSlotBits; }
-  static std::uint8_t tag_of(std::uint64_t seq) { return std::uint8_t((seq & 0x7f) | 1); }
+  static std::uint8_t tag_of(std::uint64_t seq) { return std::uint8_t(seq | 1); }
 
   // Exact: the key's event still holds its slot.
   bool is_current(const Key& k) const {
     const std::uint32_t slot = slot_of(k);
     return tags_[slot] != kNoTag && records_[slot].seq == seq_of(k);
   }
-  // Cheap and sometimes wrong for a stale key (1 in 64): purges and compactions filter
+  // Cheap and sometimes wrong for a stale key (1 in 128): purges and compactions filter
   // with it and leave the rest to is_current() when the key surfaces.
   bool maybe_current(const Key& k) const {
-    return (tags_[slot_of(k)] & ~kWaitingTag) == tag_of(seq_of(k));
+    return tags_[slot_of(k)] == tag_of(seq_of(k));
   }
 
   [[gnu::always_inline]] EventId take_slot(const Payload& p, std::uint64_t seq,
-                                           std::uint8_t where) {
-    const EventId id = ids_.emplace();
+                                           bool waiting) {
+    const EventId id = ids_.emplace(Live{waiting});
     assert(id.index <= kSlotMask && "more than 16M pending events");
     if (id.index == records_.size()) {  // the slot map appends its slots in order
       records_.push_back(Record{p, seq});
@@ -196,7 +209,7 @@ class EventQueue {
     } else {
       records_[id.index] = Record{p, seq};
     }
-    tags_[id.index] = std::uint8_t(tag_of(seq) | where);
+    tags_[id.index] = tag_of(seq);
     ++live_;
     return id;
   }
@@ -258,7 +271,7 @@ class EventQueue {
   void file(const Key& k) {
     if (k.at <= base_) {
       if (is_current(k)) {
-        tags_[slot_of(k)] &= std::uint8_t(~kWaitingTag);
+        ids_.at_index(slot_of(k)).waiting = false;
         --waiting_;
         push_heap_entry(k);
       } else {

@@ -5,10 +5,11 @@
 //    children of every node in one 64-byte line: one line per level of a sift.
 //  - Once the heap outgrows L1, a sift-down prefetches the four lines of the
 //    grandchildren while it compares the children, so the next level is on its way
-//    before the comparison that picks it ends (a 4-ary heap is half as deep as a binary
-//    one, but its levels are data-dependent: without this the hold model at N = 10^5
-//    ran at 0.75x std::priority_queue, whose mispredicted branches at least speculate
-//    into the right region).
+//    before the comparison that picks it ends. A 4-ary heap is half as deep as a binary
+//    one, but each level waits for the one before; std::priority_queue's mispredicted
+//    branches at least speculate into the right region. Without the prefetch the hold
+//    model ran at 0.65x std::priority_queue at N = 10^5 and 0.77x at 10^6; with it at
+//    0.91x and 1.10x (before the record prefetch and the rest).
 //  - The least of four siblings is found without a branch: which sibling is least is a
 //    coin toss a predictor misses half of the time. On x86-64 the conditional moves are
 //    pinned in asm: GCC 12 turns the same C++ loop into cmov or into branches depending
