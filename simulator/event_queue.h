@@ -253,10 +253,19 @@ class EventQueue {
     if (heap_.size() >= kPrefetchTopFrom) prefetch_record(heap_.top_after_pop());
     heap_.pop();
   }
-  // Drops stale keys in one pass; the tags say which, without touching the records.
+  // Drops stale keys from the heap and the FIFO in one pass each; the tags say which,
+  // without touching the records (so zero-delay events cancelled in bulk cannot make
+  // every later cancel() purge again).
   [[gnu::noinline]] void purge() {
     settle_top();
     cancelled_ -= heap_.erase_unless([this](const Key& k) { return maybe_current(k); });
+    std::size_t w = 0;
+    for (std::size_t r = fifo_head_; r < fifo_.size(); ++r) {
+      if (maybe_current(fifo_[r])) fifo_[w++] = fifo_[r];
+      else --cancelled_;
+    }
+    fifo_.resize(w);
+    fifo_head_ = 0;
   }
 
   // ---- timeouts ----

@@ -139,6 +139,21 @@ TEST(D1_EventQueue, PayloadsAreReleasedWhenTheirEventsEnd) {
   EXPECT_EQ(token.use_count(), 1);
 }
 
+// Zero-delay events cancelled in bulk are purged with the heap's stale keys, and the
+// ones left keep their order.
+TEST(D1_EventQueue, ZeroDelayEventsCancelledInBulkArePurgedInOrder) {
+  EventQueue<int> q;
+  q.schedule(10, -1);
+  ASSERT_EQ(*q.pop(), -1);  // now() = 10
+  std::vector<EventId> ids;
+  for (int i = 0; i < 5000; ++i) ids.push_back(q.schedule(10, i));
+  for (int i = 0; i < 5000; ++i)
+    if (i % 10 != 0) q.cancel(ids[std::size_t(i)]);
+  EXPECT_EQ(q.size(), 500u);
+  for (int i = 0; i < 5000; i += 10) ASSERT_EQ(*q.pop(), i);
+  EXPECT_FALSE(q.pop());
+}
+
 // Random schedules, timeouts and cancellations against a std::map keyed by (time, seq).
 TEST(D1_EventQueue, MatchesReferenceModelUnderRandomOperations) {
   for (std::uint64_t seed : {1u, 2u, 3u, 4u, 5u}) {
