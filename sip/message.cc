@@ -34,6 +34,7 @@ constexpr std::string_view canonical_names[] = {
     "Timestamp", "To", "Unsupported", "User-Agent", "Via", "Warning", "WWW-Authenticate",
 };
 static_assert(std::size(canonical_names) == std::size_t(HeaderKind::count_));
+static_assert(std::ranges::all_of(canonical_names, [](std::string_view n) { return n.size() <= 24; }));
 
 struct CompactName {
   char letter;
@@ -54,27 +55,79 @@ constexpr CompactName compact_names[] = {
 
 // Open-addressed table of canonical names keyed by length and the first two and last
 // characters (case-folded): a few operations per header name instead of a hash over every
-// byte; hits are confirmed with a case-insensitive compare.
+// byte. Hits are confirmed against the lower-cased canonical name with one table load per
+// byte (the received name is lower-cased on the fly; the canonical side is done once).
 inline std::size_t name_slot(std::string_view n) {
   const std::size_t len = n.size();
   return (len * 131 + std::size_t(detail::to_lower(n[0])) * 31 + std::size_t(detail::to_lower(n[1])) * 7 +
           std::size_t(detail::to_lower(n[len - 1]))) & 511;
 }
 
+constexpr std::size_t max_name_length = 24;
+constexpr std::size_t name_words = max_name_length / 8;
+
+std::uint64_t load_word(const char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
 struct NameTable {
   static constexpr std::size_t size = 512;
   std::array<std::uint8_t, size> slots{};  // HeaderKind + 1; 0 = empty
   std::array<HeaderKind, 128> compact{};
+  // Per canonical name, in 8-byte words: the lower-cased name (zero padded) and a mask
+  // with 0x20 over its letters. For a received word w, (w | mask) == lower holds exactly
+  // when every byte is the canonical letter in either case or the identical non-letter.
+  // Loads and tables go through memcpy of the same byte arrays, so byte order does not
+  // matter.
+  std::array<std::array<std::uint64_t, name_words>, std::size(canonical_names)> lower{}, letters{};
+  // tail[r]: keeps the first r bytes of a word (r = 1..7), zeroes the rest.
+  std::array<std::uint64_t, 8> tail{};
   NameTable() {
     for (std::size_t k = 1; k < std::size(canonical_names); ++k) {
       std::size_t i = name_slot(canonical_names[k]);
       while (slots[i]) i = (i + 1) % size;
       slots[i] = std::uint8_t(k + 1);
+      char text[max_name_length] = {}, mask[max_name_length] = {};
+      for (std::size_t c = 0; c < canonical_names[k].size(); ++c) {
+        const char ch = canonical_names[k][c];
+        text[c] = detail::to_lower(ch);
+        if (detail::to_lower(ch) != ch || (ch >= 'a' && ch <= 'z')) mask[c] = 0x20;
+      }
+      for (std::size_t w = 0; w < name_words; ++w) {
+        lower[k][w] = load_word(text + 8 * w);
+        letters[k][w] = load_word(mask + 8 * w);
+      }
+    }
+    for (std::size_t r = 1; r < 8; ++r) {
+      char keep[8] = {};
+      for (std::size_t c = 0; c < r; ++c) keep[c] = char(0xff);
+      tail[r] = load_word(keep);
     }
     for (const auto& c : compact_names) {
       compact[std::size_t(c.letter)] = c.kind;
       compact[std::size_t(c.letter - 32)] = c.kind;
     }
+  }
+  bool matches(std::size_t k, std::string_view name, const char* readable_end) const {
+    const std::size_t n = name.size();
+    const char* const p = name.data();
+    if (readable_end - p >= std::ptrdiff_t((n + 7) & ~std::size_t(7))) {
+      // Whole words can be read: compare eight bytes at a time.
+      std::size_t w = 0;
+      for (; 8 * (w + 1) <= n; ++w)
+        if ((load_word(p + 8 * w) | letters[k][w]) != lower[k][w]) return false;
+      if (const std::size_t r = n % 8)
+        return ((load_word(p + 8 * w) & tail[r]) | letters[k][w]) == lower[k][w];
+      return true;
+    }
+    char text[max_name_length];
+    for (std::size_t c = 0; c < n; ++c) text[c] = detail::to_lower(p[c]);
+    for (std::size_t c = n; c < max_name_length; ++c) text[c] = 0;
+    for (std::size_t w = 0; w < name_words; ++w)
+      if (load_word(text + 8 * w) != lower[k][w]) return false;
+    return true;
   }
 };
 const NameTable name_table;
@@ -83,9 +136,23 @@ const NameTable name_table;
 }  // namespace
 
 Method method_from_name(std::string_view name) {
-  for (const auto& m : method_names)
-    if (m.name == name) return m.method;
-  return Method::unknown;
+  // Case-sensitive (§7.1); the first letter picks at most two candidates.
+  if (name.empty()) return Method::unknown;
+  auto is = [&](Method m) { return name == method_name(m) ? m : Method::unknown; };
+  switch (name[0]) {
+    case 'I': return name.size() == 6 ? is(Method::invite) : is(Method::info);
+    case 'A': return is(Method::ack);
+    case 'B': return is(Method::bye);
+    case 'C': return is(Method::cancel);
+    case 'R': return name.size() == 8 ? is(Method::register_) : is(Method::refer);
+    case 'O': return is(Method::options);
+    case 'U': return is(Method::update);
+    case 'P': return name.size() == 5 ? is(Method::prack) : is(Method::publish);
+    case 'S': return is(Method::subscribe);
+    case 'N': return is(Method::notify);
+    case 'M': return is(Method::message);
+    default: return Method::unknown;
+  }
 }
 
 std::string_view method_name(Method method) {
@@ -93,16 +160,24 @@ std::string_view method_name(Method method) {
     if (m.method == method) return m.name;
   return {};
 }
+static_assert(std::size(method_names) == 14, "method_from_name's switch names every method");
 
 HeaderKind header_kind_from_name(std::string_view name) {
+  return detail::header_kind_from_name(name, name.data() + name.size());
+}
+
+HeaderKind detail::header_kind_from_name(std::string_view name, const char* readable_end) {
   if (name.size() == 1) {
     const auto c = std::uint8_t(name[0]);
     return c < 128 ? name_table.compact[c] : HeaderKind::other;
   }
   if (name.empty()) return HeaderKind::other;
+  if (name.size() > max_name_length) return HeaderKind::other;
   std::size_t i = name_slot(name);
   while (const std::uint8_t s = name_table.slots[i]) {
-    if (detail::iequals(canonical_names[s - 1], name)) return HeaderKind(s - 1);
+    const std::size_t k = s - 1;
+    if (canonical_names[k].size() == name.size() && name_table.matches(k, name, readable_end))
+      return HeaderKind(k);
     i = (i + 1) % NameTable::size;
   }
   return HeaderKind::other;
@@ -295,6 +370,7 @@ bool Message::has_token(HeaderKind kind, std::string_view token) const {
 // --- Message editing --------------------------------------------------------------------
 
 void Message::clear() {
+  source_ = {};
   is_request_ = true;
   method_ = Method::unknown;
   method_text_ = request_uri_ = reason_ = body_ = {};

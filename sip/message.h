@@ -36,6 +36,11 @@ enum class HeaderKind : std::uint8_t {
 // RFC 6665, RFC 4028) header name.
 HeaderKind header_kind_from_name(std::string_view name);
 std::string_view header_name(HeaderKind kind);  // canonical spelling; "" for other
+namespace detail {
+// The parser's variant: bytes up to readable_end may be read, so names are compared
+// eight bytes at a time.
+HeaderKind header_kind_from_name(std::string_view name, const char* readable_end);
+}
 // Headers whose values may be comma-separated lists (RFC 3261 §7.3.1).
 bool is_list_header(HeaderKind kind);
 
@@ -140,6 +145,9 @@ class Message {
 
  private:
   friend struct detail::MessageAccess;  // the parser fills the fields in place
+  // The bytes parse_message read this message from (empty for built messages): the
+  // serializer copies unchanged stretches of them in one piece.
+  std::string_view source_;
   bool is_request_ = true;
   Method method_ = Method::unknown;
   std::string_view method_text_;
