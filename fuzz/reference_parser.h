@@ -2,7 +2,8 @@
 // as a differential oracle: the fuzzer checks that the optimised parse_message /
 // parse_and_validate and the typed parsers (parse_uri, parse_name_address, parse_via,
 // header_kind_from_name) accept and refuse exactly what this straightforward version
-// does, with the same status, reason and values. Only the fuzzer links it; it is not
+// does, with the same status, reason and values, and that serialize writes what the old
+// field-by-field serializer wrote. Only the fuzzer links it; it is not
 // part of cpark::sip. Deliberate differences are listed in reference_parser.cc.
 #pragma once
 #include <string>
@@ -35,5 +36,7 @@ bool parse_cseq(std::string_view value, CSeq& out);
 bool parse_message(std::string_view data, RefMessage& out, ParseError& error, const ParseLimits& limits = {});
 bool parse_and_validate(std::string_view data, RefMessage& out, ParseError& error,
                         const ParseLimits& limits = {});
+// The old serializer: writes a cpark Message piece by piece.
+void serialize(const Message& m, std::string& out);
 
 }  // namespace cpark::sip::reference

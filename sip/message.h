@@ -36,11 +36,6 @@ enum class HeaderKind : std::uint8_t {
 // RFC 6665, RFC 4028) header name.
 HeaderKind header_kind_from_name(std::string_view name);
 std::string_view header_name(HeaderKind kind);  // canonical spelling; "" for other
-namespace detail {
-// The parser's variant: bytes up to readable_end may be read, so names are compared
-// eight bytes at a time.
-HeaderKind header_kind_from_name(std::string_view name, const char* readable_end);
-}
 // Headers whose values may be comma-separated lists (RFC 3261 §7.3.1).
 bool is_list_header(HeaderKind kind);
 
@@ -148,6 +143,10 @@ class Message {
   // The bytes parse_message read this message from (empty for built messages): the
   // serializer copies unchanged stretches of them in one piece.
   std::string_view source_;
+  // The message's exact wire form, when the parser found the datagram already written
+  // the way serialize() writes (canonical "Name: value" lines, one canonical
+  // Content-Length): serialize() then copies it whole. Every editing call empties it.
+  std::string_view wire_;
   bool is_request_ = true;
   Method method_ = Method::unknown;
   std::string_view method_text_;

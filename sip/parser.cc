@@ -8,6 +8,7 @@
 #include <cstring>
 #include <optional>
 
+#include "sip/detail/header_names.h"
 #include "sip/detail/message_access.h"
 #include "sip/detail/text.h"
 
@@ -32,6 +33,7 @@ bool fail(ParseError& error, int status, HeaderKind header, std::string_view wha
 // "SIP/2.0": the literal is case-insensitive (RFC 3261 §25.1, ABNF strings).
 // Returns 0 for 2.0, 505 for another well-formed version, 400 otherwise.
 int check_version(std::string_view v) {
+  if (v == "SIP/2.0") return 0;  // as every element writes it
   if (v.size() < 7 || !iequals(v.substr(0, 4), "SIP/")) return 400;
   const std::string_view n = v.substr(4);
   const std::size_t dot = n.find('.');
@@ -111,8 +113,21 @@ const char* request_uri_error(std::string_view request_uri) {
 }
 
 bool has_white_space(std::string_view s) {
-  for (char c : s)
-    if (is_ws(c)) return true;
+  // SP, HT, CR and LF are all below 0x21: eight bytes at a time, a word with no byte
+  // below 0x21 (the classic "has less than" bit trick) has no white space; only words
+  // that might are checked byte by byte.
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  for (; end - p >= 8; p += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    if (((w - ones * 0x21) & ~w & highs) == 0) continue;
+    for (int i = 0; i < 8; ++i)
+      if (is_ws(p[i])) return true;
+  }
+  for (; p < end; ++p)
+    if (is_ws(*p)) return true;
   return false;
 }
 
@@ -130,9 +145,14 @@ bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
   const char* const end = p + data.size();
   // RFC 3261 §7.5: CRLFs before the start line are ignored.
   while (p < end && (*p == '\r' || *p == '\n')) ++p;
+  const char* const start = p;
   const char* nl = find_line_end(p, end);
   if (!nl) return fail(error, 400, HeaderKind::other, "no line break after the start line");
   std::string_view line(p, std::size_t(nl - p));
+  // Whether the datagram is byte for byte what serialize() would write for it (see
+  // Message::wire_): no CRLFs before the start line, CRLF line ends, one SP after each
+  // header colon, no white space trimmed off a value, one canonical Content-Length.
+  bool canonical = start == data.data() && !line.empty() && line.back() == '\r';
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
 
   // Start line: Request-Line = Method SP Request-URI SP SIP-Version, one SP exactly
@@ -151,6 +171,7 @@ bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
       return fail(error, 400, HeaderKind::other, "status line: status code is not 100-699");
     m.status_ = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
     m.reason_ = sp2 == std::string_view::npos ? std::string_view{} : rest.substr(sp2 + 1);
+    canonical = canonical && sp1 == 7 && line.substr(0, 7) == "SIP/2.0" && sp2 != std::string_view::npos;
     error.start_line_parsed = true;
     if (version == 505) fail(error, 505, HeaderKind::other, "SIP version is not 2.0");
   } else {
@@ -170,6 +191,7 @@ bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
     const std::string_view version_text =
         sp2 == std::string_view::npos ? std::string_view{} : rest.substr(sp2 + 1);
     const int version = check_version(version_text);
+    canonical = canonical && version_text == "SIP/2.0";
     if (sp2 == 0 || m.request_uri_.empty() || version == 400)
       fail(error, 400, HeaderKind::other,
            "request line: expected Method SP Request-URI SP SIP-Version, single spaces");
@@ -186,6 +208,7 @@ bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
     const char* line_end = nl ? nl : end;
     const char* content_end = (line_end > p && line_end[-1] == '\r') ? line_end - 1 : line_end;
     if (content_end == p) {  // empty line: end of headers
+      canonical = canonical && content_end != line_end;
       p = nl ? nl + 1 : end;
       terminated = true;
       break;
@@ -195,26 +218,32 @@ bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
       if (m.headers_.empty())
         return fail(error, 400, HeaderKind::other, "continuation line before any header field");
       Header& h = m.headers_.back();
-      h.value = std::string_view(h.value.data(), std::size_t(content_end - h.value.data()));
+      const char* const value_begin = h.value.data();
+      h.value = trim(std::string_view(value_begin, std::size_t(content_end - value_begin)));
+      canonical = canonical && h.value.data() == value_begin &&
+                  h.value.data() + h.value.size() == content_end && content_end != line_end;
       p = nl + 1;
       continue;
     }
-    const char* q = p;
-    while (q < content_end && is_token_char(*q)) ++q;
+    const char* q = skip_class(p, content_end, k_token);
     const std::string_view name(p, std::size_t(q - p));
     while (q < content_end && (*q == ' ' || *q == '\t')) ++q;
     if (name.empty() || q == content_end || *q != ':')
       return fail(error, 400, HeaderKind::other, "malformed header line (no name or no colon)");
-    ++q;
-    while (q < content_end && (*q == ' ' || *q == '\t')) ++q;
+    // The value is trimmed of linear white space (CR and LF included, §7.3.1) here; a
+    // continuation line re-trims the grown value.
+    const char* const colon = q;
+    q = skip_ws(q + 1, content_end);
+    const char* value_end = content_end;
+    while (value_end > q && is_ws(value_end[-1])) --value_end;
+    canonical = canonical && colon == name.data() + name.size() && q == colon + 2 && colon[1] == ' ' &&
+                value_end == content_end && content_end != line_end;
     if (m.headers_.size() >= limits.max_headers)
       return fail(error, 400, HeaderKind::other, "too many header fields");
-    m.headers_.push_back(Header{header_kind_from_name(name, end), name,
-                                std::string_view(q, std::size_t(content_end - q))});
+    m.headers_.push_back(Header{header_kind_from_name(name, end), name, view(q, value_end)});
     p = nl + 1;
   }
   if (!terminated) return fail(error, 400, HeaderKind::other, "header fields not ended by an empty line");
-  for (Header& h : m.headers_) h.value = trim(h.value);
 
   // One pass over the fields. First-tier problems are reported as they are found; the
   // first second-tier problem (full field syntax, when `full`) is held back and reported
@@ -222,10 +251,13 @@ bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
   // the other would give.
   const char* syntax_error = nullptr;
   HeaderKind syntax_error_header = HeaderKind::other;
-  std::uint32_t count[std::size_t(HeaderKind::count_)] = {};
+  // How often each field was seen, saturating at 2: the checks only ask for 0, 1 or more.
+  std::uint8_t count[std::size_t(HeaderKind::count_)] = {};
   std::optional<std::uint64_t> content_length;  // of the first Content-Length, when valid
   for (const Header& h : m.headers_) {
-    const std::uint32_t seen = ++count[std::size_t(h.kind)];
+    std::uint8_t& counter = count[std::size_t(h.kind)];
+    if (counter < 2) ++counter;
+    const std::uint8_t seen = counter;
     const bool check_syntax = full && !syntax_error && error.status == 0;
     switch (h.kind) {
       case HeaderKind::via:
@@ -298,12 +330,21 @@ bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
       fail(error, 400, HeaderKind::content_length, "larger than the message body");
     else
       m.body_ = rest.substr(0, std::size_t(*content_length));
+  } else {
+    canonical = false;  // the serializer adds the one Content-Length it writes
   }
   if (full && error.status == 0 && !syntax_error && m.is_request_) {
     syntax_error = request_uri_error(m.request_uri_);
     syntax_error_header = HeaderKind::other;
   }
   if (syntax_error) fail(error, 400, syntax_error_header, syntax_error);
+  if (canonical && error.status == 0) {
+    // The serializer writes Content-Length as "Content-Length: <digits without leading
+    // zeros>"; any other spelling is rewritten, so the datagram is not its output.
+    const Header* cl = m.find(HeaderKind::content_length);
+    if (cl->name == "Content-Length" && (cl->value.size() == 1 || cl->value[0] != '0'))
+      m.wire_ = std::string_view(start, std::size_t(m.body_.data() + m.body_.size() - start));
+  }
   return error.status == 0;
 }
 

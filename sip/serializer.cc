@@ -92,6 +92,11 @@ struct Writer {
 }  // namespace
 
 void serialize_append(const Message& m, std::string& out) {
+  // A parsed message nobody edited, whose datagram is already in this writer's form.
+  if (const std::string_view wire = detail::MessageAccess::wire(m); !wire.empty()) {
+    out.append(wire);
+    return;
+  }
   std::string_view status_text;
   char status_buffer[4] = {};
   if (m.is_response()) {

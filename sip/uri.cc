@@ -14,6 +14,12 @@ using detail::is_ws;
 using detail::view;
 
 const char* find_char(const char* p, const char* end, char c) {
+  // Most spans searched here (a user part, a URI) are short: a loop beats memchr's call.
+  if (end - p <= 16) {
+    for (; p < end; ++p)
+      if (*p == c) return p;
+    return nullptr;
+  }
   return static_cast<const char*>(std::memchr(p, c, std::size_t(end - p)));
 }
 
@@ -371,12 +377,19 @@ std::string NameAddress::display_name_text() const {
   return out;
 }
 
-bool parse_name_address(std::string_view text, NameAddress& out) {
-  out = NameAddress{};
+namespace {
+
+// parse_name_address without resetting out.uri, which parse_uri resets itself.
+bool parse_name_address_fields(std::string_view text, NameAddress& out) {
+  out.display_name = {};
+  out.params = Params();
+  out.is_wildcard = false;
+  out.has_angle_brackets = false;
   const std::string_view t = detail::trim(text);
   if (t.empty()) return false;
   if (t.size() == 1 && t[0] == '*') {
     out.is_wildcard = true;
+    out.uri = Uri{};
     return true;
   }
   const char* const begin = t.data();
@@ -420,6 +433,14 @@ bool parse_name_address(std::string_view text, NameAddress& out) {
   if (!detail::valid_header_params(rest)) return false;
   out.params = Params(detail::trim(rest));
   return true;
+}
+
+}  // namespace
+
+bool parse_name_address(std::string_view text, NameAddress& out) {
+  if (parse_name_address_fields(text, out)) return true;
+  out = NameAddress{};  // no half-parsed values on failure
+  return false;
 }
 
 void format_name_address(const NameAddress& value, std::string& out) {

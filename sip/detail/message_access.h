@@ -13,6 +13,7 @@ struct MessageAccess {
   static bool parse(std::string_view data, Message& m, ParseError& error, const ParseLimits& limits,
                     bool full);
   static std::string_view source(const Message& m) { return m.source_; }
+  static std::string_view wire(const Message& m) { return m.wire_; }
 };
 
 }  // namespace cpark::sip::detail
