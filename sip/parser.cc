@@ -1,4 +1,4 @@
-// The parser: a line splitter over the buffer (memchr for line ends, a table lookup for
+// The parser: a line splitter over the buffer (memchr for line ends, a hashed lookup for
 // header names) followed by one pass over the split fields that checks the first tier
 // (what matching and routing need) and, for parse_and_validate, the second (full field
 // syntax) in the same visit of each value.

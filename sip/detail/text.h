@@ -174,6 +174,16 @@ inline bool is_escaped_run(std::string_view s, char_class k) {
 // Decimal number without sign; nullopt when empty, non-digit or above `max`.
 inline std::optional<std::uint64_t> parse_decimal(std::string_view s, std::uint64_t max) {
   if (s.empty() || s.size() > 20) return std::nullopt;
+  if (s.size() <= 19) {
+    // Nineteen digits cannot overflow 64 bits: check the bound once at the end.
+    std::uint64_t v = 0;
+    for (char c : s) {
+      if (!is_digit(c)) return std::nullopt;
+      v = v * 10 + std::uint64_t(c - '0');
+    }
+    if (v > max) return std::nullopt;
+    return v;
+  }
   std::uint64_t v = 0;
   for (char c : s) {
     if (!is_digit(c)) return std::nullopt;
