@@ -220,15 +220,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)make_answer(sdp, MediaEndpoint{"192.0.2.1", 4000}, Origin{}, answer);
   }
 
-  // The layer's receive path, with time jumping past every timer so state stays bounded.
+  // The layer's receive path. Half the requests are answered, half are left to the
+  // layer's own bound (server_*_timeout answers them); time then jumps past every timer,
+  // after which nothing may be left: state is bounded however the TU behaves.
   static TransactionLayer layer;
   static std::int64_t now = 0;
-  now += 100000;
+  now += 1000000;
   layer.receive(Milliseconds{now}, Address(Transport::udp, "192.0.2.9", 5060), input);
+  const bool answer = size % 2 == 0;
   while (auto e = layer.poll_event()) {
-    if (e->kind == EventKind::request_received) {
-      // A provisional then a final answer: every server transaction can end, so the
-      // layer's state stays bounded across millions of inputs.
+    if (e->kind == EventKind::request_received && answer) {
       static Message response;
       make_response(*e->message, 180, {}, "fuzztag", response);
       layer.send_response(Milliseconds{now}, e->server, response);
@@ -238,10 +239,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   while (layer.poll_transmit()) {
   }
-  layer.handle_timeout(Milliseconds{now + 50000});
-  while (layer.poll_event()) {
+  for (const std::int64_t later : {200000, 500000}) {
+    layer.handle_timeout(Milliseconds{now + later});
+    while (layer.poll_event()) {
+    }
+    while (layer.poll_transmit()) {
+    }
   }
-  while (layer.poll_transmit()) {
-  }
+  check(layer.counters().live_server_transactions == 0 && layer.counters().live_client_transactions == 0);
+  check(!layer.next_deadline());
   return 0;
 }
