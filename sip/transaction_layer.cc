@@ -136,7 +136,9 @@ struct TransactionLayer::ClientTransaction {
   ClientTransactionId cancel;  // INVITE: its CANCEL
   ClientTransactionId invite;  // CANCEL: its INVITE
   bool cancel_sent = false;
-  std::array<std::uint64_t, 4> tags{};  // To tags of 2xx seen (forks)
+  // To tags of 2xx seen (forks), as many as DialogLimits lets a request have by default:
+  // a retransmitted 2xx of a remembered fork is absorbed instead of reported again.
+  std::array<std::uint64_t, 16> tags{};
   std::uint8_t tag_count = 0;
   std::uint64_t ack_tag = 0;
   Milliseconds give_up_at = never;  // INVITE: client_invite_timeout after sending

@@ -234,6 +234,18 @@ TEST_F(Transactions, Rfc3261_13_2_2_4_RetransmittedOkIsReAckedNotReported) {
   EXPECT_EQ(layer.counters().live_client_transactions, 0u);  // Timer M
 }
 
+TEST_F(Transactions, Rfc3261_13_2_2_4_EachForksOkIsReportedOnce) {
+  Message invite;
+  make_invite(invite);
+  layer.send_request(ms{0}, invite, peer_udp);
+  drain(ms{0});
+  for (int round = 0; round < 3; ++round)
+    for (int fork = 0; fork < 12; ++fork)
+      receive(ms{100 + round * 500 + fork}, response_to(sent[0].bytes, 200, "fork" + std::to_string(fork)));
+  EXPECT_EQ(count_events(EventKind::response_received), 12u);
+  EXPECT_EQ(layer.counters().retransmissions_in, 24u);
+}
+
 TEST_F(Transactions, Rfc3261_17_2_1_TryingAfter200msWhenTheTuIsSilent) {
   receive_invite(ms{0});
   EXPECT_TRUE(sent.empty());
