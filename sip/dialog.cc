@@ -32,11 +32,45 @@ std::uint64_t DialogTable::hash_id(std::string_view call_id, std::string_view lo
   return detail::hash_bytes(remote_tag, h * 31 + 2);
 }
 
+std::uint64_t DialogTable::hash_request(std::string_view call_id, std::string_view local_tag) {
+  return detail::hash_bytes(local_tag, detail::hash_bytes(call_id) * 31 + 3);
+}
+
 DialogId DialogTable::insert(Dialog d) {
+  if (dialogs_.size() >= limits_.max_dialogs) {
+    ++refused_;
+    return {};
+  }
   const std::uint64_t h = hash_id(d.call_id, d.local_tag, d.remote_tag);
+  const std::uint64_t r = d.is_uac ? hash_request(d.call_id, d.local_tag) : 0;
+  const bool uac = d.is_uac;
   const DialogId id{dialogs_.insert(std::move(d))};
   index_.insert(h, id.slot);
+  if (uac) request_index_.insert(r, id.slot);
   return id;
+}
+
+template <class F>
+void DialogTable::for_each_fork(std::string_view call_id, std::string_view local_tag, F&& f) const {
+  request_index_.for_each(hash_request(call_id, local_tag), [&](SlotId s) {
+    const Dialog& d = *dialogs_.find(s);
+    if (d.call_id == call_id && d.local_tag == local_tag) f(DialogId{s}, d);
+  });
+}
+
+std::size_t DialogTable::erase_forks(std::string_view call_id, std::string_view local_tag, bool early_only,
+                                     DialogId keep) {
+  // Collected first: erasing reorders the index's probe run. At most max_forks_per_request.
+  std::vector<DialogId> doomed;
+  for_each_fork(call_id, local_tag, [&](DialogId id, const Dialog& d) {
+    if (id != keep && (!early_only || d.state == DialogState::early)) doomed.push_back(id);
+  });
+  for (DialogId id : doomed) erase(id);
+  return doomed.size();
+}
+
+std::size_t DialogTable::erase_early(const Message& request) {
+  return erase_forks(request.call_id(), request.from_tag(), true, DialogId{});
 }
 
 DialogId DialogTable::find(std::string_view call_id, std::string_view local_tag,
@@ -59,6 +93,7 @@ bool DialogTable::erase(DialogId id) {
   const Dialog* d = dialogs_.find(id.slot);
   if (!d) return false;
   index_.erase(hash_id(d->call_id, d->local_tag, d->remote_tag), id.slot);
+  if (d->is_uac) request_index_.erase(hash_request(d->call_id, d->local_tag), id.slot);
   return dialogs_.erase(id.slot);
 }
 
@@ -66,6 +101,14 @@ DialogId DialogTable::create_uac(const Message& request, const Message& response
   const std::string_view remote_tag = response.to_tag();
   const std::string target = contact_uri_text(response);
   if (remote_tag.empty() || target.empty()) return {};
+  // §12.1.2: only a 2xx or a 101-199 with a To tag makes a dialog.
+  if (!(response.is_success() || (response.is_provisional() && response.status() > 100))) return {};
+  std::size_t forks = 0;
+  for_each_fork(request.call_id(), request.from_tag(), [&](DialogId, const Dialog&) { ++forks; });
+  if (forks >= limits_.max_forks_per_request) {
+    ++refused_;
+    return {};
+  }
   Dialog d;
   d.is_uac = true;
   d.state = response.is_success() ? DialogState::confirmed : DialogState::early;
@@ -87,8 +130,13 @@ DialogId DialogTable::create_uac(const Message& request, const Message& response
 }
 
 DialogId DialogTable::on_uac_response(const Message& request, const Message& response) {
-  const DialogId existing = match_response(response);
-  if (Dialog* d = find(existing)) {
+  if (response.is_final() && !response.is_success()) {
+    // §12.3: a non-2xx final response ends every early dialog of the request.
+    erase_forks(request.call_id(), request.from_tag(), true, DialogId{});
+    return {};
+  }
+  DialogId id = match_response(response);
+  if (Dialog* d = find(id)) {
     if (response.is_success() && d->state == DialogState::early) {
       // §13.2.2.4: the 2xx confirms the dialog; its Record-Route and Contact are final.
       d->state = DialogState::confirmed;
@@ -96,9 +144,13 @@ DialogId DialogTable::on_uac_response(const Message& request, const Message& res
       std::reverse(d->route_set.begin(), d->route_set.end());
       if (const std::string target = contact_uri_text(response); !target.empty()) d->remote_target = target;
     }
-    return existing;
+  } else {
+    id = create_uac(request, response);
   }
-  return create_uac(request, response);
+  // The other forks' early dialogs end with the INVITE (§13.2.2.4); a 2xx one of them
+  // sends later finds no early dialog and makes a confirmed one.
+  if (id && response.is_success()) erase_forks(request.call_id(), request.from_tag(), true, id);
+  return id;
 }
 
 DialogId DialogTable::create_uas(const Message& request, std::string_view local_tag,

@@ -22,6 +22,18 @@ struct DialogId {
 
 enum class DialogState : std::uint8_t { early, confirmed };
 
+// Bounds on what remote input can make the table hold. Dialogs come and go at the TU's
+// call (create_*, erase), except that a peer decides how many forks (new To tags in 1xx
+// and 2xx responses) one request of ours meets, and every table needs a ceiling.
+struct DialogLimits {
+  // create_* and on_uac_response return a null id beyond this many dialogs.
+  std::size_t max_dialogs = 20000;
+  // Dialogs (early or confirmed) one request of ours (Call-ID + From tag) may have; a
+  // response with yet another To tag beyond this makes none. RFC 3261 puts no limit
+  // on forking; 16 is far above what a forking proxy in front of one user produces.
+  std::size_t max_forks_per_request = 16;
+};
+
 struct Dialog {
   DialogState state = DialogState::early;
   bool is_uac = false;
@@ -41,6 +53,8 @@ struct Dialog {
 
 class DialogTable {
  public:
+  explicit DialogTable(DialogLimits limits = {}) : limits_(limits) {}
+
   // UAC side (§12.1.2): from the request we sent and a 2xx or tagged 1xx to it. A
   // response from another fork (new To tag) makes another dialog. Null when the
   // response has no To tag or no Contact the dialog could target.
@@ -48,8 +62,15 @@ class DialogTable {
   // UAS side (§12.1.1): from the request received and the To tag we answer with.
   DialogId create_uas(const Message& request, std::string_view local_tag,
                       std::string_view local_contact);
-  // Updates the early dialog a later response confirms, or creates it (forks).
+  // Updates the early dialog a later response confirms, or creates it (forks). The first
+  // 2xx also erases the request's other early dialogs (§13.2.2.4: they end with the
+  // INVITE; a later 2xx from one of those forks makes a confirmed dialog anew), and a
+  // non-2xx final response erases all of them (returns null).
   DialogId on_uac_response(const Message& request, const Message& response);
+  // Erases the early dialogs of our request (same Call-ID and From tag): call it when the
+  // request ended without a final response (transaction_timeout, no_final_response
+  // followed by timeout). Returns how many were erased.
+  std::size_t erase_early(const Message& request);
 
   Dialog* find(DialogId id) { return dialogs_.find(id.slot); }
   const Dialog* find(DialogId id) const { return dialogs_.find(id.slot); }
@@ -60,6 +81,9 @@ class DialogTable {
   DialogId match_response(const Message& response) const;
   bool erase(DialogId id);
   std::size_t size() const { return dialogs_.size(); }
+  // Creations refused by DialogLimits.
+  std::uint64_t refused() const { return refused_; }
+  const DialogLimits& limits() const { return limits_; }
   template <class F>
   void for_each(F&& f) const { dialogs_.for_each([&](SlotId s, const Dialog& d) { f(DialogId{s}, d); }); }
 
@@ -82,9 +106,18 @@ class DialogTable {
  private:
   static std::uint64_t hash_id(std::string_view call_id, std::string_view local_tag,
                                std::string_view remote_tag);
+  static std::uint64_t hash_request(std::string_view call_id, std::string_view local_tag);
   DialogId insert(Dialog d);
+  // UAC dialogs of one request, through the request index.
+  template <class F>
+  void for_each_fork(std::string_view call_id, std::string_view local_tag, F&& f) const;
+  std::size_t erase_forks(std::string_view call_id, std::string_view local_tag, bool early_only,
+                          DialogId keep);
+  DialogLimits limits_;
   SlotMap<Dialog> dialogs_;
-  detail::HashIndex index_;
+  detail::HashIndex index_;          // Call-ID + local tag + remote tag
+  detail::HashIndex request_index_;  // UAC dialogs by Call-ID + local tag (forks)
+  std::uint64_t refused_ = 0;
 };
 
 // 481 Call/Transaction Does Not Exist for an in-dialog request that matches no dialog

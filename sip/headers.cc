@@ -1,92 +1,99 @@
 // Typed parsing of Via, CSeq, parameterized values, Replaces and Warning (RFC 3261 §20).
 #include "sip/headers.h"
 
+#include <cstring>
+
+#include "sip/detail/header_params.h"
 #include "sip/detail/text.h"
 
 namespace cpark::sip {
-namespace {
-
-using detail::is_ws;
-
-std::size_t skip_ws(std::string_view s, std::size_t i) {
-  while (i < s.size() && is_ws(s[i])) ++i;
-  return i;
-}
-std::size_t token_end(std::string_view s, std::size_t i) {
-  while (i < s.size() && detail::is_token_char(s[i])) ++i;
-  return i;
-}
-
-}  // namespace
 
 std::string_view trim_value(std::string_view value) { return detail::trim(value); }
 
 bool parse_via(std::string_view value, Via& out) {
   out = Via{};
   const std::string_view v = detail::trim(value);
+  const char* p = v.data();
+  const char* const end = p + v.size();
   // sent-protocol = protocol-name SLASH protocol-version SLASH transport, with LWS
   // allowed around the slashes (RFC 4475 §3.1.1.1).
-  std::size_t i = token_end(v, 0);
-  out.protocol_name = v.substr(0, i);
-  if (out.protocol_name.empty()) return false;
-  i = skip_ws(v, i);
-  if (i >= v.size() || v[i] != '/') return false;
-  i = skip_ws(v, i + 1);
-  std::size_t j = token_end(v, i);
-  out.protocol_version = v.substr(i, j - i);
-  if (out.protocol_version.empty()) return false;
-  i = skip_ws(v, j);
-  if (i >= v.size() || v[i] != '/') return false;
-  i = skip_ws(v, i + 1);
-  j = token_end(v, i);
-  out.transport = v.substr(i, j - i);
-  if (out.transport.empty()) return false;
-  i = skip_ws(v, j);
-  if (i == j) return false;  // LWS before sent-by is required
-  // sent-by = host [COLON port]
-  if (i < v.size() && v[i] == '[') {
-    j = v.find(']', i);
-    if (j == std::string_view::npos) return false;
-    ++j;
-  } else {
-    j = i;
-    while (j < v.size() && detail::is(v[j], detail::k_host)) ++j;
+  std::string_view* const parts[3] = {&out.protocol_name, &out.protocol_version, &out.transport};
+  for (int i = 0; i < 3; ++i) {
+    if (i > 0) {
+      if (p == end || *p != '/') return false;
+      p = detail::skip_ws(p + 1, end);
+    }
+    const char* const token = p;
+    p = detail::skip_class(p, end, detail::k_token);
+    if (p == token) return false;
+    *parts[i] = detail::view(token, p);
+    if (i < 2) p = detail::skip_ws(p, end);
   }
-  out.host = v.substr(i, j - i);
-  if (out.host.empty()) return false;
-  i = skip_ws(v, j);
-  if (i < v.size() && v[i] == ':') {
-    i = skip_ws(v, i + 1);
-    j = i;
-    while (j < v.size() && detail::is_digit(v[j])) ++j;
-    const auto port = detail::parse_decimal(v.substr(i, j - i), 65535);
+  const char* const after_transport = p;
+  p = detail::skip_ws(p, end);
+  if (p == after_transport) return false;  // LWS before sent-by is required
+  // sent-by = host [COLON port]; host = hostname / IPv4address / IPv6reference (§25.1).
+  const char* const host = p;
+  if (p < end && *p == '[') {
+    const void* close = std::memchr(p, ']', std::size_t(end - p));
+    if (!close) return false;
+    p = static_cast<const char*>(close) + 1;
+    // The brackets must hold an IPv6 address: a ',' or '<' inside them would otherwise
+    // pass here and split the header elsewhere (and "[x]" is no host).
+    for (const char* c = host + 1; c < p - 1; ++c)
+      if (!detail::is(*c, detail::k_ipv6)) return false;
+    if (p - host < 4) return false;
+  } else {
+    p = detail::skip_class(p, end, detail::k_host);
+  }
+  out.host = detail::view(host, p);
+  if (p == host) return false;
+  p = detail::skip_ws(p, end);
+  if (p < end && *p == ':') {
+    const char* const digits = detail::skip_ws(p + 1, end);
+    p = digits;
+    while (p < end && detail::is_digit(*p)) ++p;
+    const auto port = detail::parse_decimal(detail::view(digits, p), 65535);
     if (!port || *port == 0) return false;
     out.port = std::uint16_t(*port);
-    i = skip_ws(v, j);
+    p = detail::skip_ws(p, end);
   }
-  const std::string_view params = v.substr(i);
-  if (!detail::valid_header_params(params)) return false;
-  out.params = Params(params);
+  const std::string_view params = detail::view(p, end);
   bool ok = true;
-  out.params.for_each([&](std::string_view name, std::string_view val, bool has_value) {
-    if (detail::iequals(name, "branch")) {
-      if (!has_value || val.empty()) ok = false;
-      out.branch = val;
-    } else if (detail::iequals(name, "received")) {
-      out.received = val;
-    } else if (detail::iequals(name, "maddr")) {
-      out.maddr = val;
-    } else if (detail::iequals(name, "ttl")) {
-      out.ttl = val;
-    } else if (detail::iequals(name, "rport")) {
-      out.has_rport = true;
-      if (has_value) {
-        const auto p = detail::parse_decimal(val, 65535);
-        if (!p) ok = false;
-        else out.rport = std::uint16_t(*p);
-      }
+  // One pass validates the parameters and picks out the ones the layer reads.
+  const bool valid = detail::scan_header_params(params, [&](std::string_view name, std::string_view val,
+                                                            bool has_value) {
+    switch (name.size()) {
+      case 6:
+        if (detail::iequals_lower(name, "branch")) {
+          if (!has_value || val.empty()) ok = false;
+          out.branch = val;
+        }
+        break;
+      case 8:
+        if (detail::iequals_lower(name, "received")) out.received = val;
+        break;
+      case 5:
+        if (detail::iequals_lower(name, "maddr")) {
+          out.maddr = val;
+        } else if (detail::iequals_lower(name, "rport")) {
+          out.has_rport = true;
+          if (has_value) {
+            const auto port = detail::parse_decimal(val, 65535);
+            if (!port) ok = false;
+            else out.rport = std::uint16_t(*port);
+          }
+        }
+        break;
+      case 3:
+        if (detail::iequals_lower(name, "ttl")) out.ttl = val;
+        break;
+      default:
+        break;
     }
   });
+  if (!valid) return false;
+  out.params = Params(params);
   return ok;
 }
 
@@ -98,7 +105,7 @@ bool parse_cseq(std::string_view value, CSeq& out) {
   // RFC 3261 §8.1.1.5: the sequence number MUST be less than 2**31.
   const auto number = detail::parse_decimal(v.substr(0, i), 0x7fffffffULL);
   if (!number) return false;
-  const std::size_t m = skip_ws(v, i);
+  const std::size_t m = std::size_t(detail::skip_ws(v.data() + i, v.data() + v.size()) - v.data());
   if (m == i) return false;
   out.method_text = v.substr(m);
   if (!detail::is_token(out.method_text)) return false;

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstring>
 
+#include "sip/detail/header_names.h"
 #include "sip/detail/text.h"
 
 namespace cpark::sip {
@@ -22,70 +23,29 @@ constexpr MethodName method_names[] = {
     {"MESSAGE", Method::message}, {"PUBLISH", Method::publish},
 };
 
-constexpr std::string_view canonical_names[] = {
-    "", "Accept", "Accept-Encoding", "Accept-Language", "Alert-Info", "Allow", "Allow-Events",
-    "Authentication-Info", "Authorization", "Call-ID", "Call-Info", "Contact",
-    "Content-Disposition", "Content-Encoding", "Content-Language", "Content-Length",
-    "Content-Type", "CSeq", "Date", "Error-Info", "Event", "Expires", "From", "In-Reply-To",
-    "Max-Forwards", "Min-Expires", "MIME-Version", "Organization", "P-Asserted-Identity",
-    "Priority", "Proxy-Authenticate", "Proxy-Authorization", "Proxy-Require", "RAck", "Reason",
-    "Record-Route", "Refer-To", "Referred-By", "Replaces", "Reply-To", "Require", "Retry-After",
-    "Route", "RSeq", "Server", "Session-Expires", "Subject", "Subscription-State", "Supported",
-    "Timestamp", "To", "Unsupported", "User-Agent", "Via", "Warning", "WWW-Authenticate",
-};
-static_assert(std::size(canonical_names) == std::size_t(HeaderKind::count_));
-
-struct CompactName {
-  char letter;
-  HeaderKind kind;
-};
-// RFC 3261 §7.3.3 and the extensions' compact forms (RFC 3515 r, RFC 3892 b, RFC 6665
-// o/u, RFC 4028 x).
-constexpr CompactName compact_names[] = {
-    {'i', HeaderKind::call_id},        {'m', HeaderKind::contact},
-    {'f', HeaderKind::from},           {'t', HeaderKind::to},
-    {'v', HeaderKind::via},            {'l', HeaderKind::content_length},
-    {'c', HeaderKind::content_type},   {'k', HeaderKind::supported},
-    {'e', HeaderKind::content_encoding}, {'s', HeaderKind::subject},
-    {'r', HeaderKind::refer_to},       {'b', HeaderKind::referred_by},
-    {'o', HeaderKind::event},          {'u', HeaderKind::allow_events},
-    {'x', HeaderKind::session_expires},
-};
-
-// Open-addressed table of canonical names keyed by length and the first two and last
-// characters (case-folded): a few operations per header name instead of a hash over every
-// byte; hits are confirmed with a case-insensitive compare.
-inline std::size_t name_slot(std::string_view n) {
-  const std::size_t len = n.size();
-  return (len * 131 + std::size_t(detail::to_lower(n[0])) * 31 + std::size_t(detail::to_lower(n[1])) * 7 +
-          std::size_t(detail::to_lower(n[len - 1]))) & 511;
-}
-
-struct NameTable {
-  static constexpr std::size_t size = 512;
-  std::array<std::uint8_t, size> slots{};  // HeaderKind + 1; 0 = empty
-  std::array<HeaderKind, 128> compact{};
-  NameTable() {
-    for (std::size_t k = 1; k < std::size(canonical_names); ++k) {
-      std::size_t i = name_slot(canonical_names[k]);
-      while (slots[i]) i = (i + 1) % size;
-      slots[i] = std::uint8_t(k + 1);
-    }
-    for (const auto& c : compact_names) {
-      compact[std::size_t(c.letter)] = c.kind;
-      compact[std::size_t(c.letter - 32)] = c.kind;
-    }
-  }
-};
-const NameTable name_table;
+using detail::canonical_names;
 
 
 }  // namespace
 
 Method method_from_name(std::string_view name) {
-  for (const auto& m : method_names)
-    if (m.name == name) return m.method;
-  return Method::unknown;
+  // Case-sensitive (§7.1); the first letter picks at most two candidates.
+  if (name.empty()) return Method::unknown;
+  auto is = [&](Method m) { return name == method_name(m) ? m : Method::unknown; };
+  switch (name[0]) {
+    case 'I': return name.size() == 6 ? is(Method::invite) : is(Method::info);
+    case 'A': return is(Method::ack);
+    case 'B': return is(Method::bye);
+    case 'C': return is(Method::cancel);
+    case 'R': return name.size() == 8 ? is(Method::register_) : is(Method::refer);
+    case 'O': return is(Method::options);
+    case 'U': return is(Method::update);
+    case 'P': return name.size() == 5 ? is(Method::prack) : is(Method::publish);
+    case 'S': return is(Method::subscribe);
+    case 'N': return is(Method::notify);
+    case 'M': return is(Method::message);
+    default: return Method::unknown;
+  }
 }
 
 std::string_view method_name(Method method) {
@@ -93,20 +53,18 @@ std::string_view method_name(Method method) {
     if (m.method == method) return m.name;
   return {};
 }
+static_assert(std::size(method_names) == 14, "method_from_name's switch names every method");
 
 HeaderKind header_kind_from_name(std::string_view name) {
-  if (name.size() == 1) {
-    const auto c = std::uint8_t(name[0]);
-    return c < 128 ? name_table.compact[c] : HeaderKind::other;
-  }
-  if (name.empty()) return HeaderKind::other;
-  std::size_t i = name_slot(name);
-  while (const std::uint8_t s = name_table.slots[i]) {
-    if (detail::iequals(canonical_names[s - 1], name)) return HeaderKind(s - 1);
-    i = (i + 1) % NameTable::size;
-  }
-  return HeaderKind::other;
+  return detail::header_kind_from_name(name, name.data() + name.size());
 }
+
+HeaderKind detail::header_kind_near_end(std::string_view name) {
+  char copy[max_name_length] = {};
+  std::memcpy(copy, name.data(), name.size());
+  return header_kind_from_name(std::string_view(copy, name.size()), copy + max_name_length);
+}
+
 
 std::string_view header_name(HeaderKind kind) {
   return std::size_t(kind) < std::size(canonical_names) ? canonical_names[std::size_t(kind)]
@@ -295,6 +253,7 @@ bool Message::has_token(HeaderKind kind, std::string_view token) const {
 // --- Message editing --------------------------------------------------------------------
 
 void Message::clear() {
+  source_ = wire_ = {};
   is_request_ = true;
   method_ = Method::unknown;
   method_text_ = request_uri_ = reason_ = body_ = {};
@@ -308,6 +267,7 @@ void Message::set_request_line(Method method, std::string_view request_uri) {
 }
 
 void Message::set_request_line(std::string_view method, std::string_view request_uri) {
+  wire_ = {};
   is_request_ = true;
   method_text_ = arena_.store(method);
   method_ = method_from_name(method);
@@ -368,6 +328,7 @@ std::string_view default_reason(int status) {
 }  // namespace
 
 void Message::set_status_line(int status, std::string_view reason) {
+  wire_ = {};
   is_request_ = false;
   status_ = status;
   reason_ = arena_.store(reason.empty() ? default_reason(status) : reason);
@@ -376,20 +337,24 @@ void Message::set_status_line(int status, std::string_view reason) {
 }
 
 void Message::add(HeaderKind kind, std::string_view value) {
+  wire_ = {};
   headers_.push_back(Header{kind, header_name(kind), arena_.store(value)});
 }
 
 void Message::add(std::string_view name, std::string_view value) {
+  wire_ = {};
   const HeaderKind kind = header_kind_from_name(name);
   headers_.push_back(Header{kind, kind == HeaderKind::other ? arena_.store(name) : header_name(kind),
                             arena_.store(value)});
 }
 
 void Message::add_front(HeaderKind kind, std::string_view value) {
+  wire_ = {};
   headers_.insert(headers_.begin(), Header{kind, header_name(kind), arena_.store(value)});
 }
 
 void Message::set(HeaderKind kind, std::string_view value) {
+  wire_ = {};
   auto it = std::find_if(headers_.begin(), headers_.end(),
                          [kind](const Header& h) { return h.kind == kind; });
   if (it == headers_.end()) {
@@ -404,12 +369,14 @@ void Message::set(HeaderKind kind, std::string_view value) {
 }
 
 std::size_t Message::remove(HeaderKind kind) {
+  wire_ = {};
   const auto before = headers_.size();
   std::erase_if(headers_, [kind](const Header& h) { return h.kind == kind; });
   return before - headers_.size();
 }
 
 std::size_t Message::remove(std::string_view name) {
+  wire_ = {};
   const HeaderKind kind = header_kind_from_name(name);
   if (kind != HeaderKind::other) return remove(kind);
   const auto before = headers_.size();
@@ -420,12 +387,17 @@ std::size_t Message::remove(std::string_view name) {
 }
 
 void Message::set_value_at(std::size_t index, std::string_view value) {
+  wire_ = {};
   headers_.at(index).value = arena_.store(value);
 }
 
-void Message::remove_at(std::size_t index) { headers_.erase(headers_.begin() + std::ptrdiff_t(index)); }
+void Message::remove_at(std::size_t index) {
+  wire_ = {};
+  headers_.erase(headers_.begin() + std::ptrdiff_t(index));
+}
 
 void Message::set_body(std::string_view body, std::string_view content_type) {
+  wire_ = {};
   body_ = arena_.store(body);
   if (!content_type.empty()) set(HeaderKind::content_type, content_type);
   else if (body.empty()) remove(HeaderKind::content_type);

@@ -140,6 +140,13 @@ class Message {
 
  private:
   friend struct detail::MessageAccess;  // the parser fills the fields in place
+  // The bytes parse_message read this message from (empty for built messages): the
+  // serializer copies unchanged stretches of them in one piece.
+  std::string_view source_;
+  // The message's exact wire form, when the parser found the datagram already written
+  // the way serialize() writes (canonical "Name: value" lines, one canonical
+  // Content-Length): serialize() then copies it whole. Every editing call empties it.
+  std::string_view wire_;
   bool is_request_ = true;
   Method method_ = Method::unknown;
   std::string_view method_text_;

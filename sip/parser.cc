@@ -1,17 +1,19 @@
-// The parser: a line splitter over the buffer (memchr for line ends, a table lookup for
-// header names) followed by one validation pass over the fields that matter.
+// The parser: a line splitter over the buffer (memchr for line ends, a hashed lookup for
+// header names) followed by one pass over the split fields that checks the first tier
+// (what matching and routing need) and, for parse_and_validate, the second (full field
+// syntax) in the same visit of each value.
 #include "sip/parser.h"
 
+#include <cstdint>
 #include <cstring>
+#include <optional>
 
+#include "sip/detail/header_names.h"
+#include "sip/detail/message_access.h"
 #include "sip/detail/text.h"
 
 namespace cpark::sip {
 namespace detail {
-
-struct MessageAccess {
-  static bool parse(std::string_view data, Message& m, ParseError& error, const ParseLimits& limits);
-};
 
 namespace {
 
@@ -31,6 +33,7 @@ bool fail(ParseError& error, int status, HeaderKind header, std::string_view wha
 // "SIP/2.0": the literal is case-insensitive (RFC 3261 §25.1, ABNF strings).
 // Returns 0 for 2.0, 505 for another well-formed version, 400 otherwise.
 int check_version(std::string_view v) {
+  if (v == "SIP/2.0") return 0;  // as every element writes it
   if (v.size() < 7 || !iequals(v.substr(0, 4), "SIP/")) return 400;
   const std::string_view n = v.substr(4);
   const std::size_t dot = n.find('.');
@@ -45,26 +48,95 @@ const char* find_line_end(const char* p, const char* end) {
   return nl ? static_cast<const char*>(nl) : nullptr;
 }
 
-bool validate_name_address_list(const Message& m, HeaderKind kind, std::string_view value,
-                                ParseError& error, bool allow_wildcard) {
-  bool ok = true;
+// A list-valued field (Via, Contact, Route, Record-Route) is checked element by element
+// (§7.3.1). Almost every such line holds one element, so the whole value is parsed first:
+// when that succeeds it was one element, since no well-formed via-parm or name-addr has a
+// ',' outside quotes and angle brackets (the only place for_each_list_element splits).
+// Otherwise the value is split and each element parsed, exactly as before.
+
+// Index of the first malformed via-parm, or -1. `first_only` stops after element 0.
+int first_bad_via(std::string_view value, bool first_only) {
+  Via via;
+  if (parse_via(value, via)) return -1;
+  int index = 0, bad = -1;
   for_each_list_element(value, [&](std::string_view element) {
-    NameAddress na;
-    if (!parse_name_address(element, na) || (na.is_wildcard && !allow_wildcard)) {
-      ok = fail(error, 400, kind, "malformed name-addr or addr-spec");
+    if (!parse_via(element, via)) {
+      bad = index;
       return false;
     }
-    return true;
+    ++index;
+    return !first_only;
   });
-  (void)m;
+  return bad;
+}
+
+bool valid_name_address(std::string_view value, bool allow_wildcard) {
+  NameAddress na;
+  return parse_name_address(value, na) && (allow_wildcard || !na.is_wildcard);
+}
+
+bool valid_name_address_list(std::string_view value, bool allow_wildcard) {
+  if (valid_name_address(value, allow_wildcard)) return true;
+  bool ok = true;
+  for_each_list_element(value, [&](std::string_view element) {
+    ok = valid_name_address(element, allow_wildcard);
+    return ok;
+  });
   return ok;
+}
+
+// Second-tier syntax of one field; the reason when it fails, null when it passes. The
+// first Via is not here: its first element is first-tier.
+const char* field_syntax_error(const Header& h) {
+  switch (h.kind) {
+    case HeaderKind::via:
+      return first_bad_via(h.value, false) >= 0 ? "malformed via-parm" : nullptr;
+    case HeaderKind::from:
+    case HeaderKind::to:
+      return valid_name_address(h.value, false) ? nullptr : "malformed name-addr or addr-spec";
+    case HeaderKind::contact:
+      return valid_name_address_list(h.value, true) ? nullptr : "malformed name-addr or addr-spec";
+    case HeaderKind::route:
+    case HeaderKind::record_route:
+      return valid_name_address_list(h.value, false) ? nullptr : "malformed name-addr or addr-spec";
+    default:
+      return nullptr;
+  }
+}
+
+const char* request_uri_error(std::string_view request_uri) {
+  Uri uri;
+  if (!parse_uri(request_uri, uri)) return "Request-URI is malformed";
+  // §19.1.1: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
+  if (uri.is_sip() && !uri.headers.empty()) return "Request-URI carries escaped headers";
+  return nullptr;
+}
+
+bool has_white_space(std::string_view s) {
+  // SP, HT, CR and LF are all below 0x21: eight bytes at a time, a word with no byte
+  // below 0x21 (the classic "has less than" bit trick) has no white space; only words
+  // that might are checked byte by byte.
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  for (; end - p >= 8; p += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    if (((w - ones * 0x21) & ~w & highs) == 0) continue;
+    for (int i = 0; i < 8; ++i)
+      if (is_ws(p[i])) return true;
+  }
+  for (; p < end; ++p)
+    if (is_ws(*p)) return true;
+  return false;
 }
 
 }  // namespace
 
 bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
-                          const ParseLimits& limits) {
+                          const ParseLimits& limits, bool full) {
   m.clear();
+  m.source_ = data;
   error.clear();
   if (data.size() > limits.max_message_bytes)
     fail(error, 513, HeaderKind::other, "message larger than the configured limit");
@@ -73,9 +145,14 @@ bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
   const char* const end = p + data.size();
   // RFC 3261 §7.5: CRLFs before the start line are ignored.
   while (p < end && (*p == '\r' || *p == '\n')) ++p;
+  const char* const start = p;
   const char* nl = find_line_end(p, end);
   if (!nl) return fail(error, 400, HeaderKind::other, "no line break after the start line");
   std::string_view line(p, std::size_t(nl - p));
+  // Whether the datagram is byte for byte what serialize() would write for it (see
+  // Message::wire_): no CRLFs before the start line, CRLF line ends, one SP after each
+  // header colon, no white space trimmed off a value, one canonical Content-Length.
+  bool canonical = start == data.data() && !line.empty() && line.back() == '\r';
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
 
   // Start line: Request-Line = Method SP Request-URI SP SIP-Version, one SP exactly
@@ -94,6 +171,7 @@ bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
       return fail(error, 400, HeaderKind::other, "status line: status code is not 100-699");
     m.status_ = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
     m.reason_ = sp2 == std::string_view::npos ? std::string_view{} : rest.substr(sp2 + 1);
+    canonical = canonical && sp1 == 7 && line.substr(0, 7) == "SIP/2.0" && sp2 != std::string_view::npos;
     error.start_line_parsed = true;
     if (version == 505) fail(error, 505, HeaderKind::other, "SIP version is not 2.0");
   } else {
@@ -113,6 +191,7 @@ bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
     const std::string_view version_text =
         sp2 == std::string_view::npos ? std::string_view{} : rest.substr(sp2 + 1);
     const int version = check_version(version_text);
+    canonical = canonical && version_text == "SIP/2.0";
     if (sp2 == 0 || m.request_uri_.empty() || version == 400)
       fail(error, 400, HeaderKind::other,
            "request line: expected Method SP Request-URI SP SIP-Version, single spaces");
@@ -129,6 +208,7 @@ bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
     const char* line_end = nl ? nl : end;
     const char* content_end = (line_end > p && line_end[-1] == '\r') ? line_end - 1 : line_end;
     if (content_end == p) {  // empty line: end of headers
+      canonical = canonical && content_end != line_end;
       p = nl ? nl + 1 : end;
       terminated = true;
       break;
@@ -138,42 +218,69 @@ bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
       if (m.headers_.empty())
         return fail(error, 400, HeaderKind::other, "continuation line before any header field");
       Header& h = m.headers_.back();
-      h.value = std::string_view(h.value.data(), std::size_t(content_end - h.value.data()));
+      const char* const value_begin = h.value.data();
+      h.value = trim(std::string_view(value_begin, std::size_t(content_end - value_begin)));
+      canonical = canonical && h.value.data() == value_begin &&
+                  h.value.data() + h.value.size() == content_end && content_end != line_end;
       p = nl + 1;
       continue;
     }
-    const char* q = p;
-    while (q < content_end && is_token_char(*q)) ++q;
+    const char* q = skip_class(p, content_end, k_token);
     const std::string_view name(p, std::size_t(q - p));
     while (q < content_end && (*q == ' ' || *q == '\t')) ++q;
     if (name.empty() || q == content_end || *q != ':')
       return fail(error, 400, HeaderKind::other, "malformed header line (no name or no colon)");
-    ++q;
-    while (q < content_end && (*q == ' ' || *q == '\t')) ++q;
+    // The value is trimmed of linear white space (CR and LF included, §7.3.1) here; a
+    // continuation line re-trims the grown value.
+    const char* const colon = q;
+    q = skip_ws(q + 1, content_end);
+    const char* value_end = content_end;
+    while (value_end > q && is_ws(value_end[-1])) --value_end;
+    canonical = canonical && colon == name.data() + name.size() && q == colon + 2 && colon[1] == ' ' &&
+                value_end == content_end && content_end != line_end;
     if (m.headers_.size() >= limits.max_headers)
       return fail(error, 400, HeaderKind::other, "too many header fields");
-    m.headers_.push_back(Header{header_kind_from_name(name), name,
-                                std::string_view(q, std::size_t(content_end - q))});
+    m.headers_.push_back(Header{header_kind_from_name(name, end), name, view(q, value_end)});
     p = nl + 1;
   }
   if (!terminated) return fail(error, 400, HeaderKind::other, "header fields not ended by an empty line");
-  for (Header& h : m.headers_) h.value = trim(h.value);
 
-  // Validation: one pass over the fields every element relies on.
-  int count[std::size_t(HeaderKind::count_)] = {};
+  // One pass over the fields. First-tier problems are reported as they are found; the
+  // first second-tier problem (full field syntax, when `full`) is held back and reported
+  // only if the first tier passes, so the reason is the one the two tiers run one after
+  // the other would give.
+  const char* syntax_error = nullptr;
+  HeaderKind syntax_error_header = HeaderKind::other;
+  // How often each field was seen, saturating at 2: the checks only ask for 0, 1 or more.
+  std::uint8_t count[std::size_t(HeaderKind::count_)] = {};
+  std::optional<std::uint64_t> content_length;  // of the first Content-Length, when valid
   for (const Header& h : m.headers_) {
-    ++count[std::size_t(h.kind)];
+    std::uint8_t& counter = count[std::size_t(h.kind)];
+    if (counter < 2) ++counter;
+    const std::uint8_t seen = counter;
+    const bool check_syntax = full && !syntax_error && error.status == 0;
     switch (h.kind) {
       case HeaderKind::via:
-        // The top Via is what matching and response routing need; the rest are checked
-        // by validate_message.
-        if (count[std::size_t(HeaderKind::via)] == 1) {
-          bool ok = true;
-          for_each_list_element(h.value, [&](std::string_view v) {
-            Via via;
-            if (!parse_via(v, via)) ok = fail(error, 400, HeaderKind::via, "malformed via-parm");
-            return false;
-          });
+        // The top via-parm is what matching and response routing need (first tier).
+        if (seen == 1) {
+          const int bad = first_bad_via(h.value, !full);
+          if (bad == 0) {
+            fail(error, 400, HeaderKind::via, "malformed via-parm");
+          } else if (bad > 0 && check_syntax) {
+            syntax_error = "malformed via-parm";
+            syntax_error_header = HeaderKind::via;
+          }
+          break;
+        }
+        [[fallthrough]];
+      case HeaderKind::from:
+      case HeaderKind::to:
+      case HeaderKind::contact:
+      case HeaderKind::route:
+      case HeaderKind::record_route:
+        if (check_syntax) {
+          syntax_error = field_syntax_error(h);
+          syntax_error_header = h.kind;
         }
         break;
       case HeaderKind::cseq: {
@@ -186,15 +293,14 @@ bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
       }
       case HeaderKind::call_id:
         if (h.value.empty()) fail(error, 400, HeaderKind::call_id, "empty");
-        for (char c : h.value)
-          if (is_ws(c)) {
-            fail(error, 400, HeaderKind::call_id, "white space inside the Call-ID");
-            break;
-          }
+        if (has_white_space(h.value)) fail(error, 400, HeaderKind::call_id, "white space inside the Call-ID");
         break;
       case HeaderKind::content_length:
-        if (!parse_decimal(h.value, 0xffffffffULL))
+        if (const auto cl = parse_decimal(h.value, 0xffffffffULL)) {
+          if (seen == 1) content_length = cl;
+        } else {
           fail(error, 400, HeaderKind::content_length, "not a non-negative decimal number");
+        }
         break;
       case HeaderKind::max_forwards:
         if (!parse_decimal(h.value, 255))
@@ -219,56 +325,38 @@ bool MessageAccess::parse(std::string_view data, Message& m, ParseError& error,
   // the rest otherwise.
   const std::string_view rest(p, std::size_t(end - p));
   m.body_ = rest;
-  if (count[std::size_t(HeaderKind::content_length)] == 1) {
-    const auto cl = parse_decimal(m.value(HeaderKind::content_length), 0xffffffffULL);
-    if (cl) {
-      if (*cl > rest.size())
-        fail(error, 400, HeaderKind::content_length, "larger than the message body");
-      else
-        m.body_ = rest.substr(0, std::size_t(*cl));
-    }
+  if (count[std::size_t(HeaderKind::content_length)] == 1 && content_length) {
+    if (*content_length > rest.size())
+      fail(error, 400, HeaderKind::content_length, "larger than the message body");
+    else
+      m.body_ = rest.substr(0, std::size_t(*content_length));
+  } else {
+    canonical = false;  // the serializer adds the one Content-Length it writes
+  }
+  if (full && error.status == 0 && !syntax_error && m.is_request_) {
+    syntax_error = request_uri_error(m.request_uri_);
+    syntax_error_header = HeaderKind::other;
+  }
+  if (syntax_error) fail(error, 400, syntax_error_header, syntax_error);
+  if (canonical && error.status == 0) {
+    // The serializer writes Content-Length as "Content-Length: <digits without leading
+    // zeros>"; any other spelling is rewritten, so the datagram is not its output.
+    const Header* cl = m.find(HeaderKind::content_length);
+    if (cl->name == "Content-Length" && (cl->value.size() == 1 || cl->value[0] != '0'))
+      m.wire_ = std::string_view(start, std::size_t(m.body_.data() + m.body_.size() - start));
   }
   return error.status == 0;
 }
 
 bool validate_fields(const Message& m, ParseError& error) {
   for (const Header& h : m.headers()) {
-    switch (h.kind) {
-      case HeaderKind::via: {
-        bool ok = true;
-        for_each_list_element(h.value, [&](std::string_view v) {
-          Via via;
-          if (!parse_via(v, via)) ok = fail(error, 400, HeaderKind::via, "malformed via-parm");
-          return ok;
-        });
-        break;
-      }
-      case HeaderKind::from:
-      case HeaderKind::to: {
-        NameAddress na;
-        if (!parse_name_address(h.value, na) || na.is_wildcard)
-          fail(error, 400, h.kind, "malformed name-addr or addr-spec");
-        break;
-      }
-      case HeaderKind::contact:
-        validate_name_address_list(m, h.kind, h.value, error, true);
-        break;
-      case HeaderKind::route:
-      case HeaderKind::record_route:
-        validate_name_address_list(m, h.kind, h.value, error, false);
-        break;
-      default:
-        break;
+    if (const char* what = field_syntax_error(h)) {
+      fail(error, 400, h.kind, what);
+      break;
     }
   }
-  if (m.is_request() && error.status == 0) {
-    Uri uri;
-    if (!parse_uri(m.request_uri(), uri))
-      fail(error, 400, HeaderKind::other, "Request-URI is malformed");
-    else if (uri.is_sip() && !uri.headers.empty())
-      // §19.1.1: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
-      fail(error, 400, HeaderKind::other, "Request-URI carries escaped headers");
-  }
+  if (m.is_request() && error.status == 0)
+    if (const char* what = request_uri_error(m.request_uri())) fail(error, 400, HeaderKind::other, what);
   return error.status == 0;
 }
 
@@ -279,16 +367,11 @@ bool validate_message(const Message& message, ParseError& error) {
 }
 
 bool parse_and_validate(std::string_view data, Message& out, ParseError& error, const ParseLimits& limits) {
-  const bool parsed = parse_message(data, out, error, limits);
-  // Field syntax is checked even after a refusal so the reason names the first problem
-  // in header order when the split itself succeeded.
-  if (!parsed && error.status != 400) return false;
-  const bool valid = detail::validate_fields(out, error);
-  return parsed && valid;
+  return detail::MessageAccess::parse(data, out, error, limits, true);
 }
 
 bool parse_message(std::string_view data, Message& out, ParseError& error, const ParseLimits& limits) {
-  return detail::MessageAccess::parse(data, out, error, limits);
+  return detail::MessageAccess::parse(data, out, error, limits, false);
 }
 
 bool can_answer_bad_request(const Message& m, const ParseError& error) {

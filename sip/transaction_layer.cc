@@ -136,9 +136,12 @@ struct TransactionLayer::ClientTransaction {
   ClientTransactionId cancel;  // INVITE: its CANCEL
   ClientTransactionId invite;  // CANCEL: its INVITE
   bool cancel_sent = false;
-  std::array<std::uint64_t, 4> tags{};  // To tags of 2xx seen (forks)
+  // To tags of 2xx seen (forks), as many as DialogLimits lets a request have by default:
+  // a retransmitted 2xx of a remembered fork is absorbed instead of reported again.
+  std::array<std::uint64_t, 16> tags{};
   std::uint8_t tag_count = 0;
   std::uint64_t ack_tag = 0;
+  Milliseconds give_up_at = never;  // INVITE: client_invite_timeout after sending
 };
 
 struct TransactionLayer::ServerTransaction {
@@ -156,6 +159,7 @@ struct TransactionLayer::ServerTransaction {
   bool final_sent = false;
   std::uint64_t arrival = 0;  // order of arrival, for §8.2.2.2 (the later one is merged)
   Milliseconds retransmit_at = never, timeout_at = never, trying_at = never, interval{0};
+  Milliseconds answer_by = never;  // the TU's final response is due (server_*_timeout)
 };
 
 TransactionLayer::TransactionLayer(TransactionConfig config)
@@ -246,14 +250,14 @@ const Message* TransactionLayer::request(ClientTransactionId id) const {
 
 void TransactionLayer::reschedule_client(ClientTransactionId id) {
   const ClientTransaction& t = *clients_.find(id.slot);
-  const Milliseconds at = std::min(t.retransmit_at, t.timeout_at);
+  const Milliseconds at = std::min({t.retransmit_at, t.timeout_at, t.give_up_at});
   if (at == never) timers_.remove(id.slot.index() * 2);
   else timers_.set(id.slot.index() * 2, at);
 }
 
 void TransactionLayer::reschedule_server(ServerTransactionId id) {
   const ServerTransaction& t = *servers_.find(id.slot);
-  const Milliseconds at = std::min({t.retransmit_at, t.timeout_at, t.trying_at});
+  const Milliseconds at = std::min({t.retransmit_at, t.timeout_at, t.trying_at, t.answer_by});
   if (at == never) timers_.remove(id.slot.index() * 2 + 1);
   else timers_.set(id.slot.index() * 2 + 1, at);
 }
@@ -358,6 +362,14 @@ void TransactionLayer::on_request(Milliseconds now, const Address& source, Buffe
     on_cancel(now, source, b);
     return;
   }
+  if (servers_.size() >= config_.max_server_transactions) {
+    // Overload: refuse without allocating a transaction (§21.5.4). The client may retry
+    // after Retry-After or try another server.
+    answer_statelessly(source, m, 503, ids_.make_tag(), config_.overload_retry_after_seconds);
+    ++counters_.overload_rejected;
+    retire(b);
+    return;
+  }
   const ServerTransactionId id = create_server(now, source, b);
   Event e;
   e.kind = EventKind::request_received;
@@ -383,6 +395,7 @@ ServerTransactionId TransactionLayer::create_server(Milliseconds now, const Addr
     t.in_merge_index = true;
   }
   if (t.is_invite) t.trying_at = now + config_.trying_delay;
+  t.answer_by = now + answer_limit(t.is_invite);
   t.arrival = next_arrival_++;
   const ServerTransactionId id{servers_.insert(std::move(t))};
   ServerTransaction& stored = *servers_.find(id.slot);
@@ -461,6 +474,29 @@ void TransactionLayer::on_cancel(Milliseconds now, const Address& source, Buffer
   // §9.2: the CANCEL is its own non-INVITE transaction; it matches the INVITE by the same
   // rules with the method taken as INVITE.
   const ServerTransactionId invite = find_server(b->message, Method::invite);
+  if (servers_.size() >= config_.max_server_transactions) {
+    // Overload: a CANCEL still ends a pending INVITE (it frees more than it costs), but
+    // it is answered statelessly; a retransmitted CANCEL simply gets the answer again.
+    ++counters_.overload_rejected;
+    if (ServerTransaction* pending = servers_.find(invite.slot)) {
+      // The 200 carries the To tag the INVITE's responses use (§9.2).
+      std::string tag = pending->response ? pending->response->tag : std::string();
+      if (tag.empty()) tag = ids_.make_tag();
+      answer_statelessly(source, b->message, 200, tag, 0);
+      if (pending->state == ServerState::proceeding) {
+        Event e;
+        e.kind = EventKind::cancel_received;
+        e.server = invite;
+        e.message = &b->message;
+        e.peer = source;
+        push_event(e);
+      }
+    } else {
+      answer_statelessly(source, b->message, 481, ids_.make_tag(), 0);
+    }
+    retire(b);
+    return;
+  }
   const ServerTransactionId id = create_server(now, source, b);
   ServerTransaction* inv = servers_.find(invite.slot);
   if (!inv) {
@@ -604,6 +640,10 @@ ClientTransactionId TransactionLayer::send_request(Milliseconds now, const Messa
                                                    const Address& destination) {
   begin_input();
   if (!request.is_request() || request.method() == Method::ack) return {};
+  if (clients_.size() >= config_.max_client_transactions) {
+    ++counters_.client_requests_refused;
+    return {};
+  }
   Buffer* b = acquire();
   serialize(request, scratch_wire_);
   if (!request.has(HeaderKind::via)) {
@@ -653,6 +693,7 @@ void TransactionLayer::start_client(Milliseconds now, ClientTransactionId id) {
     t.retransmit_at = now + config_.t1;
   }
   t.timeout_at = now + 64 * config_.t1;
+  if (t.is_invite) t.give_up_at = now + config_.client_invite_timeout;
   if (ClientTransaction* invite = clients_.find(t.invite.slot)) {
     invite->cancel_sent = true;
   }
@@ -719,6 +760,7 @@ void TransactionLayer::respond_on(Milliseconds now, ServerTransactionId id, cons
     t.state = ServerState::proceeding;
   } else {
     t.final_sent = true;
+    t.answer_by = never;
     if (t.is_invite && status < 300) {
       // RFC 6026 Accepted (Timer L = 64·T1) absorbs INVITE retransmissions; §13.3.1.4: the
       // 2xx is re-sent at T1, 2·T1 … capped at T2 until the ACK comes, for 64·T1.
@@ -776,6 +818,11 @@ void TransactionLayer::send_stateless(Milliseconds now, const Message& message, 
 ClientTransactionId TransactionLayer::cancel(Milliseconds now, ClientTransactionId invite_id,
                                              std::string_view reason) {
   begin_input();
+  return start_cancel(now, invite_id, reason);
+}
+
+ClientTransactionId TransactionLayer::start_cancel(Milliseconds now, ClientTransactionId invite_id,
+                                                   std::string_view reason) {
   ClientTransaction* t = clients_.find(invite_id.slot);
   if (!t || !t->is_invite || (t->state != ClientState::calling && t->state != ClientState::proceeding))
     return {};
@@ -859,6 +906,21 @@ void TransactionLayer::handle_timeout(Milliseconds now) {
 }
 
 void TransactionLayer::fire_client(Milliseconds now, ClientTransactionId id) {
+  if (ClientTransaction& c = *clients_.find(id.slot); c.give_up_at <= now) {
+    c.give_up_at = never;
+    // client_invite_timeout: a provisional came (in Calling, Timer B has this covered)
+    // but no final. CANCEL it like a proxy's Timer C (§16.8) unless the TU already did.
+    if (c.state == ClientState::proceeding && !clients_.find(c.cancel.slot)) {
+      const Address peer = c.destination;
+      start_cancel(now, id, "SIP;cause=408;text=\"no final response\"");
+      Event e;
+      e.kind = EventKind::no_final_response;
+      e.client = id;
+      e.peer = peer;
+      ++counters_.no_final_response;
+      push_event(e);
+    }
+  }
   ClientTransaction& t = *clients_.find(id.slot);
   if (t.retransmit_at <= now) {
     // Timer A doubles without bound (until B); Timer E doubles up to T2, and is T2 once a
@@ -887,6 +949,20 @@ void TransactionLayer::fire_client(Milliseconds now, ClientTransactionId id) {
 
 void TransactionLayer::fire_server(Milliseconds now, ServerTransactionId id) {
   ServerTransaction* t = servers_.find(id.slot);
+  if (t->answer_by <= now && !t->final_sent) {
+    // The TU never answered: answer for it (408 to INVITE, 500 otherwise; see
+    // TransactionConfig) and tell it, so it can drop what it holds for the request.
+    // The response runs the normal Completed state from here.
+    send_from_layer(now, id, t->is_invite ? 408 : 500);
+    t = servers_.find(id.slot);
+    Event e;
+    e.kind = EventKind::no_final_response;
+    e.server = id;
+    e.message = &t->request->message;
+    e.peer = t->reply_to;
+    ++counters_.no_final_response;
+    push_event(e);
+  }
   if (t->trying_at <= now) {
     t->trying_at = never;
     send_from_layer(now, id, 100);
@@ -916,6 +992,22 @@ void TransactionLayer::fire_server(Milliseconds now, ServerTransactionId id) {
     return;
   }
   reschedule_server(id);
+}
+
+Milliseconds TransactionLayer::answer_limit(bool invite) const {
+  if (invite) return config_.server_invite_timeout;
+  if (config_.server_non_invite_timeout.count() > 0) return config_.server_non_invite_timeout;
+  return std::max(64 * config_.t1 - config_.t2, config_.t1);
+}
+
+void TransactionLayer::answer_statelessly(const Address& source, const Message& request, int status,
+                                          std::string_view to_tag, std::uint32_t retry_after_seconds) {
+  make_response(request, status, {}, to_tag, scratch_);
+  if (retry_after_seconds > 0) scratch_.add(HeaderKind::retry_after, std::to_string(retry_after_seconds));
+  serialize(scratch_, scratch_wire_);
+  const auto via = request.top_via();
+  transmit(via ? reply_address(*via, source) : source, scratch_wire_, {}, {});
+  ++counters_.responses_out;
 }
 
 bool TransactionLayer::is_merged_request(ServerTransactionId id) const {

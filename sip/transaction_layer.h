@@ -52,6 +52,35 @@ struct TransactionConfig {
   // The agent named in Warning headers of 400 answers.
   std::string warning_agent = "cpark";
   std::uint64_t seed = 0;  // for branch ids and the layer's own To tags
+
+  // --- bounds on what remote input can make the layer hold ---
+  // A server transaction whose TU has sent no final response this long after the request
+  // arrived is ended by the layer, which tells the TU (EventKind::no_final_response):
+  //  - INVITE: answered 408 Request Timeout (§21.4.9), what a proxy answers when its
+  //    Timer C fires (§16.8); 3 minutes is Timer C's floor (§16.6 step 11), room for a
+  //    phone to ring. The 408 then runs the usual Completed state (Timer G, H).
+  //  - non-INVITE: answered 500 Server Internal Error (§21.5.1), never 408, which
+  //    RFC 4320 §4.1 forbids for non-INVITE. 0 means 64·T1 − T2 (28 s with the default
+  //    timers): the last moment the answer still reaches a client before its Timer F
+  //    (64·T1) gives up; an answer after that would help nobody.
+  Milliseconds server_invite_timeout{180000};
+  Milliseconds server_non_invite_timeout{0};
+  // A client INVITE that has had a provisional but no final response this long after it
+  // was sent is CANCELled by the layer (§9.1), as a proxy does when Timer C fires
+  // (§16.8), and reported as no_final_response; its 487 (or, 64·T1 later,
+  // transaction_timeout) follows as usual. Without it a peer that sends 180 and then
+  // nothing would hold the transaction forever (Timer B stops at the provisional).
+  Milliseconds client_invite_timeout{180000};
+  // New requests beyond this many live server transactions are answered 503 Service
+  // Unavailable with Retry-After (§21.5.4, §20.33) statelessly, without allocating; a
+  // CANCEL of a live INVITE is still honoured, statelessly. Retransmissions and ACKs
+  // are never refused. About 5 KB each (request, response, indexes): the default
+  // bounds the table near 50 MB.
+  std::size_t max_server_transactions = 10000;
+  std::uint32_t overload_retry_after_seconds = 5;
+  // send_request (not cancel) returns a null id beyond this many live client
+  // transactions.
+  std::size_t max_client_transactions = 10000;
 };
 
 // Monitoring counters (S9). Monotonic except the two `live_` gauges.
@@ -70,6 +99,9 @@ struct TransactionCounters {
   std::uint64_t transport_errors = 0;
   std::uint64_t live_client_transactions = 0;
   std::uint64_t live_server_transactions = 0;
+  std::uint64_t no_final_response = 0;         // server: TU never answered; client: INVITE cancelled
+  std::uint64_t overload_rejected = 0;         // new requests answered 503 at max_server_transactions
+  std::uint64_t client_requests_refused = 0;   // send_request at max_client_transactions
 };
 
 enum class EventKind : std::uint8_t {
@@ -81,6 +113,11 @@ enum class EventKind : std::uint8_t {
   transaction_timeout, // client: Timer B/F (or 64·T1 after CANCEL); server: Timer H
   transport_error,     // the driver reported a send failure (§17.1.4, §17.2.4)
   ack_timeout,         // server: a 2xx was never ACKed within 64·T1 (§13.3.1.4); send BYE
+  no_final_response,   // server: the TU sent no final response within server_*_timeout;
+                       // the layer answered 408 (INVITE) or 500 and the transaction is
+                       // ending: drop what the TU holds for it (CANCEL its other leg).
+                       // client: an INVITE had no final response within
+                       // client_invite_timeout; the layer sent its CANCEL.
 };
 
 // One event. `message` points into the layer's storage and stays valid until the next
@@ -114,8 +151,9 @@ class TransactionLayer {
   // One datagram (or one framed stream message, see StreamFramer) from `source`.
   void receive(Milliseconds now, const Address& source, std::string_view bytes);
   // Starts a client transaction for `request` (not ACK: see send_ack). A top Via with a
-  // fresh branch is added when the request has none. Returns a null id only when the
-  // request cannot be sent (ACK, or missing Call-ID/CSeq/From/To).
+  // fresh branch is added when the request has none. Returns a null id when the request
+  // cannot be sent (ACK, or missing Call-ID/CSeq/From/To) or max_client_transactions are
+  // live (counted in client_requests_refused).
   ClientTransactionId send_request(Milliseconds now, const Message& request,
                                    const Address& destination);
   // Sends a response on a server transaction. Returns false when the transaction is gone
@@ -175,6 +213,10 @@ class TransactionLayer {
   void on_response(Milliseconds now, const Address& source, Buffer* buffer);
   void on_ack(Milliseconds now, const Address& source, Buffer* buffer);
   void on_cancel(Milliseconds now, const Address& source, Buffer* buffer);
+  void answer_statelessly(const Address& source, const Message& request, int status,
+                          std::string_view to_tag, std::uint32_t retry_after_seconds);
+  ClientTransactionId start_cancel(Milliseconds now, ClientTransactionId invite, std::string_view reason);
+  Milliseconds answer_limit(bool invite) const;
   void answer_malformed(Milliseconds now, const Address& source, Buffer* buffer, const ParseError& error);
 
   ServerTransactionId find_server(const Message& request, Method as_method) const;

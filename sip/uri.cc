@@ -1,6 +1,9 @@
 // SIP URI and name-addr parsing, formatting and comparison (RFC 3261 §19.1, §20.10, §25).
 #include "sip/uri.h"
 
+#include <cstring>
+
+#include "sip/detail/header_params.h"
 #include "sip/detail/text.h"
 
 namespace cpark::sip {
@@ -8,106 +11,80 @@ namespace {
 
 using detail::is;
 using detail::is_ws;
+using detail::view;
 
-std::size_t skip_ws(std::string_view s, std::size_t i) {
-  while (i < s.size() && is_ws(s[i])) ++i;
-  return i;
+const char* find_char(const char* p, const char* end, char c) {
+  // Most spans searched here (a user part, a URI) are short: a loop beats memchr's call.
+  if (end - p <= 16) {
+    for (; p < end; ++p)
+      if (*p == c) return p;
+    return nullptr;
+  }
+  return static_cast<const char*>(std::memchr(p, c, std::size_t(end - p)));
 }
 
-// A quoted-string starting at s[i] == '"'; returns the index after the closing quote, or
-// npos when it is unterminated (RFC 4475 §3.1.2.6).
-std::size_t skip_quoted(std::string_view s, std::size_t i) {
-  for (++i; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      if (++i >= s.size()) return std::string_view::npos;
-    } else if (s[i] == '"') {
-      return i + 1;
+// IPv4address (§25.1): four decimal octets of one to three digits, each at most 255.
+bool is_ipv4(const char* p, const char* end) {
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (p == end || *p != '.') return false;
+      ++p;
     }
+    const char* const digits = p;
+    unsigned value = 0;
+    while (p < end && detail::is_digit(*p) && p - digits < 3) value = value * 10 + unsigned(*p++ - '0');
+    if (p == digits || value > 255) return false;
   }
-  return std::string_view::npos;
+  return p == end;
 }
 
-bool is_ipv4(std::string_view h) {
-  int parts = 0;
-  std::size_t i = 0;
-  while (i <= h.size()) {
-    std::size_t j = i;
-    while (j < h.size() && detail::is_digit(h[j])) ++j;
-    if (j == i || j - i > 3) return false;
-    if (!detail::parse_decimal(h.substr(i, j - i), 255)) return false;
-    ++parts;
-    if (j == h.size()) break;
-    if (h[j] != '.') return false;
-    i = j + 1;
-  }
-  return parts == 4;
-}
-
+// IPv6reference, loosely: "[" HEXDIG / ":" / "." "]" with at least two characters inside.
 bool is_ipv6_reference(std::string_view h) {
   if (h.size() < 4 || h.front() != '[' || h.back() != ']') return false;
   for (char c : h.substr(1, h.size() - 2))
-    if (!detail::is_hex(c) && c != ':' && c != '.') return false;
+    if (!is(c, detail::k_ipv6)) return false;
   return true;
 }
 
-// URI parameters: ";pname[=pvalue]" with paramchar (param-unreserved / unreserved / escaped).
-bool valid_uri_params(std::string_view raw) {
-  std::size_t i = 0;
-  while (i < raw.size()) {
-    if (raw[i] != ';') return false;
-    std::size_t j = i + 1;
-    while (j < raw.size() && raw[j] != ';') ++j;
-    std::string_view p = raw.substr(i + 1, j - i - 1);
-    const std::size_t eq = p.find('=');
-    std::string_view name = p.substr(0, eq);
-    if (name.empty() || !detail::is_escaped_run(name, detail::k_param)) return false;
-    if (eq != std::string_view::npos &&
-        !detail::is_escaped_run(p.substr(eq + 1), detail::k_param))
-      return false;
-    i = j;
+// uri-parameters = *( ";" pname [ "=" pvalue ] ), paramchars or escapes, pname not empty.
+// Returns where the run stops (at '?', at the end, or at a character that cannot follow);
+// ok turns false on an empty name or a bad escape.
+const char* scan_uri_params(const char* p, const char* end, bool& ok) {
+  while (p < end && *p == ';') {
+    const char* const name = p + 1;
+    p = detail::skip_escaped(name, end, detail::k_param, ok);
+    if (!ok) return p;
+    if (p == name) {
+      ok = false;
+      return p;
+    }
+    if (p < end && *p == '=') {
+      p = detail::skip_escaped(p + 1, end, detail::k_param, ok);
+      if (!ok) return p;
+    }
   }
-  return true;
+  return p;
 }
 
-bool valid_uri_headers(std::string_view raw) {
-  std::size_t i = 0;
-  while (i <= raw.size()) {
-    std::size_t j = raw.find('&', i);
-    if (j == std::string_view::npos) j = raw.size();
-    std::string_view h = raw.substr(i, j - i);
-    const std::size_t eq = h.find('=');
-    if (eq == 0 || eq == std::string_view::npos) return false;
-    if (!detail::is_escaped_run(h.substr(0, eq), detail::k_header) ||
-        !detail::is_escaped_run(h.substr(eq + 1), detail::k_header))
-      return false;
-    i = j + 1;
+// headers = hname "=" hvalue *( "&" hname "=" hvalue ), hname not empty (§19.1.1).
+bool valid_uri_headers(const char* p, const char* end) {
+  bool ok = true;
+  while (true) {
+    const char* const name = p;
+    p = detail::skip_escaped(p, end, detail::k_header, ok);
+    if (!ok || p == name || p == end || *p != '=') return false;
+    p = detail::skip_escaped(p + 1, end, detail::k_header, ok);
+    if (!ok) return false;
+    if (p == end) return true;
+    if (*p != '&') return false;
+    ++p;
   }
-  return true;
-}
-
-// Header parameter value: token / host / quoted-string (RFC 3261 §25.1 gen-value); IPv6
-// addresses appear bare in Via received.
-bool valid_gen_value(std::string_view v) {
-  if (v.empty()) return false;
-  if (v.front() == '"') return skip_quoted(v, 0) == v.size();
-  for (char c : v)
-    if (!detail::is_token_char(c) && c != ':' && c != '[' && c != ']') return false;
-  return true;
 }
 
 }  // namespace
 
 bool detail::valid_header_params(std::string_view raw) {
-  std::string_view rest = raw, name, value;
-  bool has_value = false;
-  while (true) {
-    std::size_t i = skip_ws(rest, 0);
-    if (i == rest.size()) return true;
-    if (rest[i] != ';') return false;
-    if (!detail::next_param(rest, name, value, has_value)) return false;
-    if (!detail::is_token(name)) return false;
-    if (has_value && !valid_gen_value(value)) return false;
-  }
+  return scan_header_params(raw, [](std::string_view, std::string_view, bool) {});
 }
 
 namespace {
@@ -124,29 +101,30 @@ namespace detail {
 
 bool next_param(std::string_view& rest, std::string_view& name, std::string_view& value,
                 bool& has_value) {
-  std::size_t i = skip_ws(rest, 0);
-  if (i >= rest.size() || rest[i] != ';') return false;
-  i = skip_ws(rest, i + 1);
-  std::size_t j = i;
-  while (j < rest.size() && !is_ws(rest[j]) && rest[j] != '=' && rest[j] != ';') ++j;
-  name = rest.substr(i, j - i);
-  j = skip_ws(rest, j);
+  const char* p = skip_ws(rest.data(), rest.data() + rest.size());
+  const char* const end = rest.data() + rest.size();
+  if (p == end || *p != ';') return false;
+  p = skip_ws(p + 1, end);
+  const char* const name_begin = p;
+  while (p < end && !is_ws(*p) && *p != '=' && *p != ';') ++p;
+  name = view(name_begin, p);
+  p = skip_ws(p, end);
   has_value = false;
   value = {};
-  if (j < rest.size() && rest[j] == '=') {
+  if (p < end && *p == '=') {
     has_value = true;
-    std::size_t k = skip_ws(rest, j + 1);
-    std::size_t e = k;
-    if (k < rest.size() && rest[k] == '"') {
-      e = skip_quoted(rest, k);
-      if (e == std::string_view::npos) e = rest.size();
+    const char* const value_begin = skip_ws(p + 1, end);
+    const char* value_end = value_begin;
+    if (value_begin < end && *value_begin == '"') {
+      value_end = skip_quoted(value_begin, end);
+      if (!value_end) value_end = end;
     } else {
-      while (e < rest.size() && !is_ws(rest[e]) && rest[e] != ';') ++e;
+      while (value_end < end && !is_ws(*value_end) && *value_end != ';') ++value_end;
     }
-    value = rest.substr(k, e - k);
-    j = e;
+    value = view(value_begin, value_end);
+    p = value_end;
   }
-  rest = rest.substr(j);
+  rest = view(p, end);
   return true;
 }
 
@@ -177,87 +155,90 @@ std::optional<std::string_view> Uri::header(std::string_view name) const {
 bool parse_uri(std::string_view text, Uri& out) {
   out = Uri{};
   out.text = text;
-  const std::size_t colon = text.find(':');
-  if (colon == 0 || colon == std::string_view::npos) return false;
-  const std::string_view scheme = text.substr(0, colon);
-  if (!((scheme[0] >= 'a' && scheme[0] <= 'z') || (scheme[0] >= 'A' && scheme[0] <= 'Z')))
-    return false;
-  for (char c : scheme)
-    if (!is(c, detail::k_alnum) && c != '+' && c != '-' && c != '.') return false;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ':' (§25.1).
+  if (p == end || !is(*p, detail::k_alnum) || detail::is_digit(*p)) return false;
+  const char* const colon = detail::skip_class(p + 1, end, detail::k_scheme);
+  if (colon == end || *colon != ':') return false;
+  const std::string_view scheme = view(p, colon);
   out.scheme_text = scheme;
-  std::string_view rest = text.substr(colon + 1);
-  if (rest.empty()) return false;
+  p = colon + 1;
+  if (p == end) return false;
+  bool ok = true;
 
-  if (detail::iequals(scheme, "sip")) {
+  if (detail::iequals_lower(scheme, "sip")) {
     out.scheme = UriScheme::sip;
-  } else if (detail::iequals(scheme, "sips")) {
+  } else if (detail::iequals_lower(scheme, "sips")) {
     out.scheme = UriScheme::sips;
-  } else if (detail::iequals(scheme, "tel")) {
+  } else if (detail::iequals_lower(scheme, "tel")) {
     // RFC 3966: telephone-subscriber with ';' parameters.
     out.scheme = UriScheme::tel;
-    const std::size_t semi = rest.find(';');
-    out.user = rest.substr(0, semi);
-    if (out.user.empty() || !detail::is_escaped_run(out.user, detail::k_user)) return false;
-    if (semi != std::string_view::npos) {
-      out.params = Params(rest.substr(semi));
-      if (!valid_uri_params(out.params.raw())) return false;
+    const char* semi = find_char(p, end, ';');
+    if (!semi) semi = end;
+    out.user = view(p, semi);
+    if (semi == p || detail::skip_escaped(p, semi, detail::k_user, ok) != semi || !ok) return false;
+    if (semi != end) {
+      if (scan_uri_params(semi, end, ok) != end || !ok) return false;
+      out.params = Params(view(semi, end));
     }
     return true;
   } else {
+    // Schemes we do not parse are kept opaque so the server can answer 416, not 400.
     out.scheme = UriScheme::other;
-    for (char c : rest)
-      if (std::uint8_t(c) <= ' ' || c == '<' || c == '>' || c == '"' || c == 0x7f) return false;
-    out.opaque = rest;
+    if (detail::skip_class(p, end, detail::k_opaque) != end) return false;
+    out.opaque = view(p, end);
     return true;
   }
 
   // sip / sips: [userinfo "@"] hostport uri-parameters [headers]. '@' cannot appear
   // unescaped after the userinfo, so the first one ends it (RFC 4475 §3.1.1.2, §3.1.1.9).
-  const std::size_t at = rest.find('@');
-  if (at != std::string_view::npos) {
-    std::string_view userinfo = rest.substr(0, at);
-    const std::size_t pc = userinfo.find(':');
-    out.user = userinfo.substr(0, pc);
-    if (pc != std::string_view::npos) {
+  if (const char* at = find_char(p, end, '@')) {
+    const char* const password = find_char(p, at, ':');
+    const char* const user_end = password ? password : at;
+    out.user = view(p, user_end);
+    if (user_end == p || detail::skip_escaped(p, user_end, detail::k_user, ok) != user_end || !ok)
+      return false;
+    if (password) {
       out.has_password = true;
-      out.password = userinfo.substr(pc + 1);
-      if (!detail::is_escaped_run(out.password, detail::k_user)) return false;
+      out.password = view(password + 1, at);
+      if (detail::skip_escaped(password + 1, at, detail::k_user, ok) != at || !ok) return false;
     }
-    if (out.user.empty() || !detail::is_escaped_run(out.user, detail::k_user)) return false;
-    rest = rest.substr(at + 1);
+    p = at + 1;
   }
-  std::size_t i = 0;
-  if (!rest.empty() && rest[0] == '[') {
-    i = rest.find(']');
-    if (i == std::string_view::npos) return false;
-    ++i;
-    out.host = rest.substr(0, i);
+  const char* const host = p;
+  if (p < end && *p == '[') {
+    const char* const close = find_char(p, end, ']');
+    if (!close) return false;
+    p = close + 1;
+    out.host = view(host, p);
     if (!is_ipv6_reference(out.host)) return false;
     out.host_kind = HostKind::ipv6;
   } else {
-    while (i < rest.size() && is(rest[i], detail::k_host)) ++i;
-    out.host = rest.substr(0, i);
-    if (out.host.empty() || out.host.front() == '.' || out.host.front() == '-') return false;
-    out.host_kind = is_ipv4(out.host) ? HostKind::ipv4 : HostKind::name;
+    p = detail::skip_class(p, end, detail::k_host);
+    out.host = view(host, p);
+    if (p == host || *host == '.' || *host == '-') return false;
+    out.host_kind = is_ipv4(host, p) ? HostKind::ipv4 : HostKind::name;
   }
-  if (i < rest.size() && rest[i] == ':') {
-    std::size_t j = i + 1;
-    while (j < rest.size() && detail::is_digit(rest[j])) ++j;
-    const auto port = detail::parse_decimal(rest.substr(i + 1, j - i - 1), 65535);
+  if (p < end && *p == ':') {
+    const char* const digits = p + 1;
+    p = digits;
+    while (p < end && detail::is_digit(*p)) ++p;
+    const auto port = detail::parse_decimal(view(digits, p), 65535);
     if (!port || *port == 0) return false;
     out.port = std::uint16_t(*port);
-    i = j;
   }
-  std::size_t q = rest.find('?', i);
-  if (q == std::string_view::npos) q = rest.size();
-  if (i < q) {
-    if (rest[i] != ';') return false;
-    out.params = Params(rest.substr(i, q - i));
-    if (!valid_uri_params(out.params.raw())) return false;
+  if (p < end && *p == ';') {
+    const char* const params = p;
+    p = scan_uri_params(p, end, ok);
+    if (!ok) return false;
+    out.params = Params(view(params, p));
   }
-  if (q < rest.size()) {
-    out.headers = rest.substr(q + 1);
-    if (!valid_uri_headers(out.headers)) return false;
+  if (p < end) {
+    // Only headers may follow (§19.1.1), after '?'.
+    if (*p != '?') return false;
+    out.headers = view(p + 1, end);
+    if (!valid_uri_headers(p + 1, end)) return false;
   }
   return true;
 }
@@ -396,54 +377,70 @@ std::string NameAddress::display_name_text() const {
   return out;
 }
 
-bool parse_name_address(std::string_view text, NameAddress& out) {
-  out = NameAddress{};
+namespace {
+
+// parse_name_address without resetting out.uri, which parse_uri resets itself.
+bool parse_name_address_fields(std::string_view text, NameAddress& out) {
+  out.display_name = {};
+  out.params = Params();
+  out.is_wildcard = false;
+  out.has_angle_brackets = false;
   const std::string_view t = detail::trim(text);
   if (t.empty()) return false;
-  if (t == "*") {
+  if (t.size() == 1 && t[0] == '*') {
     out.is_wildcard = true;
+    out.uri = Uri{};
     return true;
   }
-  std::size_t lt = std::string_view::npos;
-  if (t.front() == '"') {
-    const std::size_t end = skip_quoted(t, 0);
-    if (end == std::string_view::npos) return false;
-    out.display_name = t.substr(0, end);
-    lt = skip_ws(t, end);
-    if (lt >= t.size() || t[lt] != '<') return false;
+  const char* const begin = t.data();
+  const char* const end = begin + t.size();
+  const char* lt = nullptr;
+  if (*begin == '"') {
+    const char* const quoted_end = detail::skip_quoted(begin, end);
+    if (!quoted_end) return false;
+    out.display_name = view(begin, quoted_end);
+    lt = detail::skip_ws(quoted_end, end);
+    if (lt == end || *lt != '<') return false;
   } else {
-    lt = t.find('<');
-    if (lt != std::string_view::npos) {
+    lt = find_char(begin, end, '<');
+    if (lt) {
       // display-name = *(token LWS): RFC 4475 §3.1.2.15 rejects "Bell, Alexander".
-      const std::string_view display = detail::trim(t.substr(0, lt));
+      const std::string_view display = detail::trim(view(begin, lt));
       for (char c : display)
-        if (!detail::is_token_char(c) && !is_ws(c)) return false;
+        if (!is(c, detail::char_class(detail::k_token | detail::k_ws))) return false;
       out.display_name = display;
     }
   }
   std::string_view uri_text, rest;
-  if (lt != std::string_view::npos) {
-    const std::size_t gt = t.find('>', lt);
-    if (gt == std::string_view::npos) return false;
-    uri_text = t.substr(lt + 1, gt - lt - 1);
-    // No white space inside the brackets (RFC 4475 §3.1.2.14).
-    for (char c : uri_text)
-      if (is_ws(c)) return false;
+  if (lt) {
+    const char* const gt = find_char(lt, end, '>');
+    if (!gt) return false;
+    // White space inside the brackets (RFC 4475 §3.1.2.14) fails parse_uri below: no
+    // URI form admits it.
+    uri_text = view(lt + 1, gt);
     out.has_angle_brackets = true;
-    rest = t.substr(gt + 1);
+    rest = view(gt + 1, end);
   } else {
     // addr-spec: header parameters start at the first ';' and the URI may not carry
     // ',', ';' or '?' (§20; RFC 4475 §3.1.2.13).
-    const std::size_t semi = t.find(';');
-    uri_text = detail::trim(t.substr(0, semi));
+    const char* const semi = find_char(begin, end, ';');
+    uri_text = detail::trim(view(begin, semi ? semi : end));
     for (char c : uri_text)
       if (is_ws(c) || c == '?' || c == ',') return false;
-    rest = semi == std::string_view::npos ? std::string_view{} : t.substr(semi);
+    if (semi) rest = view(semi, end);
   }
   if (!parse_uri(uri_text, out.uri)) return false;
   if (!detail::valid_header_params(rest)) return false;
   out.params = Params(detail::trim(rest));
   return true;
+}
+
+}  // namespace
+
+bool parse_name_address(std::string_view text, NameAddress& out) {
+  if (parse_name_address_fields(text, out)) return true;
+  out = NameAddress{};  // no half-parsed values on failure
+  return false;
 }
 
 void format_name_address(const NameAddress& value, std::string& out) {

@@ -28,6 +28,14 @@ class HashIndex {
       if (entries_[i].hash == hash && matches(entries_[i].id)) return entries_[i].id;
     return {};
   }
+  // Calls f(id) for every id stored under `hash`, in probe order; the caller confirms
+  // each with its real key. f must not insert or erase.
+  template <class F>
+  void for_each(std::uint64_t hash, F&& f) const {
+    if (entries_.empty()) return;
+    for (std::size_t i = hash & mask_; !entries_[i].id.is_null(); i = (i + 1) & mask_)
+      if (entries_[i].hash == hash) f(entries_[i].id);
+  }
   bool erase(std::uint64_t hash, SlotId id) {
     if (entries_.empty()) return false;
     std::size_t i = hash & mask_;

@@ -5,6 +5,7 @@
 #include "sip/dialog.h"
 #include "sip/message_builder.h"
 #include "sip/serializer.h"
+#include "sip/transaction_layer.h"
 #include "test_support.h"
 
 namespace cpark::sip {
@@ -196,6 +197,120 @@ TEST(Dialog, ThousandsOfDialogsIndexedById) {
     EXPECT_EQ(table.find("dlg-" + std::to_string(i) + "@192.0.2.1", "t" + std::to_string(i), "atag"), ids[i]);
   EXPECT_FALSE(table.find("dlg-0@192.0.2.1", "t0", "atag"));
   EXPECT_EQ(table.size(), 2500u);
+}
+
+// --- bounds -----------------------------------------------------------------------------
+
+// A response to `request` with To tag `tag` and a Contact, as a fork would send it.
+std::string tagged_response(const Message& request, int status, std::string_view tag) {
+  Message r;
+  make_response(request, status, {}, tag, r);
+  r.add(HeaderKind::contact, "<sip:bob@192.0.2.4:5070>");
+  std::string wire;
+  serialize(r, wire);
+  return wire;
+}
+
+TEST(Dialog, ForksOfOneRequestAreCapped) {
+  DialogTable table(DialogLimits{.max_dialogs = 1000, .max_forks_per_request = 16});
+  ParsedMessage req(invite);
+  for (int i = 0; i < 40; ++i) {
+    ParsedMessage ringing(tagged_response(req.message, 180, "fork" + std::to_string(i)));
+    const DialogId id = table.on_uac_response(req.message, ringing.message);
+    EXPECT_EQ(bool(id), i < 16) << i;
+  }
+  EXPECT_EQ(table.size(), 16u);
+  EXPECT_EQ(table.refused(), 24u);
+  // Another request of ours has its own budget.
+  std::string other = invite;
+  other.replace(other.find("dlg-1@"), 6, "dlg-2@");
+  ParsedMessage req2(other);
+  EXPECT_TRUE(table.on_uac_response(req2.message, ParsedMessage(tagged_response(req2.message, 180, "x")).message));
+}
+
+TEST(Dialog, Rfc3261_12_3_NonSuccessFinalEndsTheEarlyDialogs) {
+  DialogTable table;
+  ParsedMessage req(invite);
+  table.on_uac_response(req.message, ParsedMessage(tagged_response(req.message, 180, "a")).message);
+  table.on_uac_response(req.message, ParsedMessage(tagged_response(req.message, 183, "b")).message);
+  EXPECT_EQ(table.size(), 2u);
+  // A 486 makes no dialog either, Contact or not (§12.1.2).
+  EXPECT_FALSE(table.on_uac_response(req.message, ParsedMessage(tagged_response(req.message, 486, "a")).message));
+  EXPECT_EQ(table.size(), 0u);
+}
+
+TEST(Dialog, Rfc3261_13_2_2_4_OkEndsTheOtherForksEarlyDialogs) {
+  DialogTable table;
+  ParsedMessage req(invite);
+  table.on_uac_response(req.message, ParsedMessage(tagged_response(req.message, 180, "a")).message);
+  const DialogId b = table.on_uac_response(req.message, ParsedMessage(tagged_response(req.message, 180, "b")).message);
+  ParsedMessage ok_b(tagged_response(req.message, 200, "b"));
+  EXPECT_EQ(table.on_uac_response(req.message, ok_b.message), b);
+  EXPECT_EQ(table.size(), 1u);
+  EXPECT_EQ(table.find(b)->state, DialogState::confirmed);
+  // Fork a answers 200 after all: a confirmed dialog of its own, b untouched.
+  const DialogId a = table.on_uac_response(req.message, ParsedMessage(tagged_response(req.message, 200, "a")).message);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(table.find(a)->state, DialogState::confirmed);
+  EXPECT_EQ(table.size(), 2u);
+  EXPECT_TRUE(table.find(b));
+}
+
+TEST(Dialog, BeyondMaxDialogsCreationIsRefused) {
+  DialogTable table(DialogLimits{.max_dialogs = 3, .max_forks_per_request = 16});
+  std::vector<DialogId> ids;
+  for (int i = 0; i < 5; ++i) {
+    std::string req = invite;
+    req.replace(req.find("dlg-1@"), 6, "dlg-" + std::to_string(i) + "@");
+    ids.push_back(table.create_uas(ParsedMessage(req).message, "t" + std::to_string(i), "<sip:park@192.0.2.4>"));
+  }
+  EXPECT_TRUE(ids[0] && ids[1] && ids[2]);
+  EXPECT_FALSE(ids[3] || ids[4]);
+  EXPECT_EQ(table.refused(), 2u);
+  table.erase(ids[0]);
+  EXPECT_TRUE(table.create_uas(ParsedMessage(invite).message, "again", "<sip:park@192.0.2.4>"));
+}
+
+// On simulated time, as the server drives them: a peer rings from many forks and never
+// answers. The layer gives the INVITE up (client_invite_timeout, then 64·T1 after the
+// CANCEL) and the TU, told so, clears the early dialogs: nothing stays behind.
+TEST(Dialog, EarlyDialogsOfAnInviteThatNeverCompletesAreCleared) {
+  TransactionConfig config;
+  config.via_host = "192.0.2.1";
+  TransactionLayer layer(config);
+  DialogTable table;
+  const Address peer(Transport::udp, "192.0.2.4", 5070);
+  ParsedMessage req(invite);
+  Message outgoing;
+  outgoing.copy_from(req.message);
+  outgoing.remove(HeaderKind::via);
+  const ClientTransactionId id = layer.send_request(Milliseconds{0}, outgoing, peer);
+  ASSERT_TRUE(id);
+  const std::string sent_invite(layer.poll_transmit()->bytes);
+  ParsedMessage wire_invite(sent_invite);
+  std::vector<std::string> transmitted;
+  auto pump = [&](Milliseconds now) {
+    while (auto t = layer.poll_transmit()) transmitted.emplace_back(t->bytes);
+    while (auto e = layer.poll_event()) {
+      // The TU keeps the request it sent: the layer forgets it when the transaction ends.
+      if (e->kind == EventKind::response_received) table.on_uac_response(wire_invite.message, *e->message);
+      if (e->kind == EventKind::transaction_timeout && e->client == id) table.erase_early(wire_invite.message);
+    }
+    (void)now;
+  };
+  for (int i = 0; i < 30; ++i) {
+    const std::string ringing = tagged_response(wire_invite.message, 180, "f" + std::to_string(i));
+    layer.receive(Milliseconds{100 + i}, peer, ringing);
+    pump(Milliseconds{100 + i});
+  }
+  EXPECT_EQ(table.size(), 16u);  // forks capped
+  while (auto d = layer.next_deadline()) {
+    layer.handle_timeout(*d);
+    pump(*d);
+  }
+  EXPECT_EQ(layer.counters().no_final_response, 1u);
+  EXPECT_EQ(layer.counters().live_client_transactions, 0u);
+  EXPECT_EQ(table.size(), 0u);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // framer: the message model every other part of the SIP layer stands on.
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "sip/message_builder.h"
 #include "sip/serializer.h"
 #include "sip/stream_framer.h"
@@ -227,6 +229,122 @@ TEST(Parser, TruncatedMessagesAreRefusedNotCrashed) {
     EXPECT_FALSE(parse_message(cut, m, e)) << n;
     EXPECT_NE(e.status, 0);
   }
+}
+
+TEST(Parser, FirstTierReasonWinsOverAnEarlierFieldSyntaxProblem) {
+  // parse_and_validate checks both tiers in one pass, but reports as if they ran one
+  // after the other: a first-tier problem (CSeq) before a second-tier one (the From
+  // that comes earlier in the message), and among second-tier ones the first in order.
+  std::string both = invite_text;
+  both.replace(both.find("f: \"Alice, Liddell\" <sip:"), 27, "f: Alice, Liddell <sip:");
+  both.replace(both.find("CSeq: 314159 INVITE"), 19, "CSeq: 314159 BYE");
+  Message m;
+  ParseError e;
+  EXPECT_FALSE(parse_and_validate(both, m, e));
+  EXPECT_EQ(e.header, HeaderKind::cseq);
+  std::string two = invite_text;
+  two.replace(two.find("m: <sip:alice"), 13, "m: <sip:al ice");
+  two.replace(two.find("f: \"Alice, Liddell\" <sip:"), 27, "f: Alice, Liddell <sip:");
+  EXPECT_FALSE(parse_and_validate(two, m, e));
+  EXPECT_EQ(e.header, HeaderKind::from);  // From comes before Contact
+}
+
+TEST(Parser, ViaSentByInBracketsMustBeAnIpv6Reference) {
+  // §25.1: sent-by = host [COLON port], host = hostname / IPv4address / IPv6reference.
+  Via via;
+  EXPECT_TRUE(parse_via("SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK1", via));
+  EXPECT_EQ(via.host, "[2001:db8::1]");
+  EXPECT_EQ(via.port, 5060);
+  EXPECT_FALSE(parse_via("SIP/2.0/UDP [a,b]:5060;branch=z9hG4bK1", via));
+  EXPECT_FALSE(parse_via("SIP/2.0/UDP [x]", via));
+  EXPECT_FALSE(parse_via("SIP/2.0/UDP [2001:db8::1;branch=z9hG4bK1", via));
+}
+
+TEST(Parser, ValuesAreTrimmedEvenWhenTheHeaderBlockIsRefused) {
+  // The 400 answer copies fields of a refused request: they are trimmed of folding and
+  // white space like those of an accepted one.
+  const std::string cut = "OPTIONS sip:a@b SIP/2.0\r\nCall-ID:  \r\n  abc  \r\nVia: SIP/2.0/UDP h\r\n";
+  Message m;
+  ParseError e;
+  EXPECT_FALSE(parse_message(cut, m, e));
+  EXPECT_EQ(m.call_id(), "abc");
+  EXPECT_EQ(m.value(HeaderKind::via), "SIP/2.0/UDP h");
+}
+
+TEST(HeaderNames, EveryNameInAnyCaseAndNothingElse) {
+  for (std::size_t k = 1; k < std::size_t(HeaderKind::count_); ++k) {
+    const std::string name(header_name(HeaderKind(k)));
+    std::string upper = name, lower = name;
+    for (char& c : upper) c = char(std::toupper(static_cast<unsigned char>(c)));
+    for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_EQ(header_kind_from_name(name), HeaderKind(k)) << name;
+    EXPECT_EQ(header_kind_from_name(upper), HeaderKind(k)) << upper;
+    EXPECT_EQ(header_kind_from_name(lower), HeaderKind(k)) << lower;
+    // As the parser sees it, inside a datagram with bytes after the name.
+    const std::string line = upper + ": x\r\n" + std::string(32, ' ');
+    ParsedMessage p("OPTIONS sip:a@b SIP/2.0\r\n" + line);
+    ASSERT_FALSE(p.message.headers().empty());
+    EXPECT_EQ(p.message.headers()[0].kind, HeaderKind(k)) << upper;
+    // One byte more, less or different is another header.
+    EXPECT_EQ(header_kind_from_name(name + "x"), HeaderKind::other) << name;
+    if (name.size() > 2) {  // "T" is To's compact form
+      EXPECT_NE(header_kind_from_name(name.substr(0, name.size() - 1)), HeaderKind(k)) << name;
+    }
+    std::string changed = name;
+    changed[changed.size() / 2] = changed[changed.size() / 2] == '-' ? '_' : '-';
+    EXPECT_NE(header_kind_from_name(changed), HeaderKind(k)) << changed;
+  }
+  EXPECT_EQ(header_kind_from_name("v"), HeaderKind::via);
+  EXPECT_EQ(header_kind_from_name("V"), HeaderKind::via);
+  EXPECT_EQ(header_kind_from_name("Call\rID"), HeaderKind::other);  // no case-folding of CR to '-'
+  EXPECT_EQ(header_kind_from_name(""), HeaderKind::other);
+  EXPECT_EQ(header_kind_from_name(std::string(40, 'a')), HeaderKind::other);
+}
+
+TEST(Serializer, UneditedDatagramInSerializedFormIsWrittenAsReceived) {
+  const std::string canonical = crlf(
+      "INVITE sip:bob@example.com SIP/2.0\n"
+      "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKx\n"
+      "From: <sip:a@example.com>;tag=1\n"
+      "To: <sip:bob@example.com>\n"
+      "Call-ID: c@192.0.2.1\n"
+      "CSeq: 1 INVITE\n"
+      "Subject: folded\n  on two lines\n"
+      "Content-Length: 5\n"
+      "\n"
+      "v=0\n");
+  ParsedMessage p(canonical);
+  ASSERT_TRUE(p.ok);
+  std::string wire;
+  serialize(p.message, wire);
+  EXPECT_EQ(wire, canonical);
+  // Any edit falls back to writing field by field, from the edited message.
+  p.message.set(HeaderKind::subject, "edited");
+  serialize(p.message, wire);
+  EXPECT_NE(wire.find("\r\nSubject: edited\r\n"), std::string::npos);
+  EXPECT_EQ(wire.find("on two lines"), std::string::npos);
+  // Forms the serializer rewrites are rewritten: compact names stay as received, but a
+  // missing space after the colon and an odd Content-Length are normalised.
+  const std::string odd = crlf(
+      "OPTIONS sip:bob@example.com SIP/2.0\n"
+      "v: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKy\n"
+      "f:<sip:a@example.com>;tag=1\n"
+      "t: <sip:bob@example.com>\n"
+      "i: d@192.0.2.1\n"
+      "CSeq: 2 OPTIONS\n"
+      "l: 000\n"
+      "\n");
+  ParsedMessage q(odd);
+  ASSERT_TRUE(q.ok);
+  serialize(q.message, wire);
+  EXPECT_EQ(wire, crlf("OPTIONS sip:bob@example.com SIP/2.0\n"
+                       "v: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKy\n"
+                       "f: <sip:a@example.com>;tag=1\n"
+                       "t: <sip:bob@example.com>\n"
+                       "i: d@192.0.2.1\n"
+                       "CSeq: 2 OPTIONS\n"
+                       "Content-Length: 0\n"
+                       "\n"));
 }
 
 TEST(Serializer, RoundTripKeepsEveryHeaderAndFixesContentLength) {

@@ -1,6 +1,7 @@
 // Inputs that once broke a parser (found by fuzzing or by hand), kept so they stay
 // fixed: each file in tests/sip/regression/ goes through every entry point the fuzzer
-// drives (message parser, serializer round trip, TCP framer, SDP parser).
+// drives (message parser, serializer round trip, TCP framer, SDP parser, the
+// transaction layer's receive path, left to its own bounds).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -8,6 +9,7 @@
 #include "sip/sdp.h"
 #include "sip/serializer.h"
 #include "sip/stream_framer.h"
+#include "sip/transaction_layer.h"
 #include "test_support.h"
 
 namespace cpark::sip {
@@ -37,6 +39,16 @@ void exercise(const std::string& bytes) {
   }
   SessionDescription sdp;
   parse_sdp(bytes, sdp);
+  // Unanswered, as a silent TU would leave it: the layer's bounds must end everything.
+  TransactionLayer layer;
+  layer.receive(Milliseconds{0}, Address(Transport::udp, "192.0.2.9", 5060), bytes);
+  while (auto d = layer.next_deadline()) {
+    ASSERT_LT(*d, Milliseconds{600000});
+    layer.handle_timeout(*d);
+    while (layer.poll_transmit()) {
+    }
+  }
+  EXPECT_EQ(layer.counters().live_server_transactions, 0u);
 }
 
 TEST(Regression, EveryKeptInputIsHandled) {

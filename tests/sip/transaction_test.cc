@@ -3,6 +3,8 @@
 // T4 = 5 s.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "sip/message_builder.h"
 #include "sip/serializer.h"
 #include "sip/transaction_layer.h"
@@ -27,7 +29,10 @@ struct Sent {
 
 class Transactions : public ::testing::Test {
  protected:
-  TransactionLayer layer{make_config()};
+  // emplace() replaces the layer in place, so `layer` keeps referring to the live one.
+  std::optional<TransactionLayer> layer_storage{std::in_place, make_config()};
+  TransactionLayer& layer = *layer_storage;
+  void reconfigure(const TransactionConfig& c) { layer_storage.emplace(c); }
   std::vector<Sent> sent;
   std::vector<Event> events;
   std::vector<std::unique_ptr<ParsedMessage>> event_messages;  // copies, owned
@@ -227,6 +232,18 @@ TEST_F(Transactions, Rfc3261_13_2_2_4_RetransmittedOkIsReAckedNotReported) {
   EXPECT_EQ(count_events(EventKind::response_received), 2u);
   run_until(ms{40000});
   EXPECT_EQ(layer.counters().live_client_transactions, 0u);  // Timer M
+}
+
+TEST_F(Transactions, Rfc3261_13_2_2_4_EachForksOkIsReportedOnce) {
+  Message invite;
+  make_invite(invite);
+  layer.send_request(ms{0}, invite, peer_udp);
+  drain(ms{0});
+  for (int round = 0; round < 3; ++round)
+    for (int fork = 0; fork < 12; ++fork)
+      receive(ms{100 + round * 500 + fork}, response_to(sent[0].bytes, 200, "fork" + std::to_string(fork)));
+  EXPECT_EQ(count_events(EventKind::response_received), 12u);
+  EXPECT_EQ(layer.counters().retransmissions_in, 24u);
 }
 
 TEST_F(Transactions, Rfc3261_17_2_1_TryingAfter200msWhenTheTuIsSilent) {
@@ -523,6 +540,184 @@ TEST_F(Transactions, ConfigurableTimersShortenEverySchedule) {
     }
   }
   EXPECT_EQ(at, (std::vector<ms>{ms{0}, ms{50}, ms{150}, ms{350}, ms{750}, ms{1550}, ms{3150}}));
+}
+
+// --- bounds on state remote input creates ---------------------------------------------
+
+TEST_F(Transactions, UnansweredInviteIsAnswered408AfterThreeMinutesAndTheTuTold) {
+  const auto id = receive_invite(ms{0});
+  run_until(ms{179999});
+  EXPECT_EQ(times_of_status(100), (std::vector<ms>{ms{200}}));  // §17.2.1 Trying, then silence
+  EXPECT_TRUE(times_of_status(408).empty());
+  EXPECT_EQ(layer.counters().live_server_transactions, 1u);
+  run_until(ms{180000});
+  EXPECT_EQ(times_of_status(408), (std::vector<ms>{ms{180000}}));
+  ASSERT_EQ(count_events(EventKind::no_final_response), 1u);
+  EXPECT_EQ(events.back().server, id);
+  ASSERT_NE(event_messages.back(), nullptr);
+  EXPECT_EQ(event_messages.back()->message.method(), Method::invite);
+  ParsedMessage timeout(sent.back().bytes);
+  EXPECT_FALSE(timeout.message.to_tag().empty());
+  // The TU's late answer is refused; the 408 runs Completed: Timer G, then H at 64·T1.
+  Message late;
+  make_response(*layer.request(id), 486, {}, "bobtag", late);
+  EXPECT_FALSE(layer.send_response(ms{180001}, id, late));
+  run_until(ms{180000 + 32000});
+  std::vector<ms> g;  // Timer G: T1 doubling, capped at T2, until Timer H (64·T1)
+  for (int at : {0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500})
+    g.push_back(ms{180000 + at});
+  EXPECT_EQ(times_of_status(408), g);
+  EXPECT_EQ(layer.counters().live_server_transactions, 0u);
+  EXPECT_EQ(layer.counters().no_final_response, 1u);
+  EXPECT_FALSE(layer.next_deadline());
+}
+
+TEST_F(Transactions, RingingInviteIsNotCutBeforeTheLimit) {
+  const auto id = receive_invite(ms{0});
+  answer(ms{10}, id, 180);
+  run_until(ms{170000});
+  answer(ms{170000}, id, 200);
+  run_until(ms{181000});
+  EXPECT_EQ(count_events(EventKind::no_final_response), 0u);
+  EXPECT_TRUE(times_of_status(408).empty());
+}
+
+TEST_F(Transactions, UnansweredNonInviteIsAnswered500BeforeTheClientsTimerF) {
+  receive(ms{0}, incoming_request("z9hG4bKopt", Method::options));
+  const auto id = events.back().server;
+  run_until(ms{27999});
+  EXPECT_TRUE(sent.empty());  // never 408, never early
+  run_until(ms{28000});       // 64·T1 − T2: the client's Timer F fires at 32 s
+  ASSERT_EQ(times_of_status(500), (std::vector<ms>{ms{28000}}));
+  EXPECT_TRUE(times_of_status(408).empty());  // RFC 4320 §4.1
+  ASSERT_EQ(count_events(EventKind::no_final_response), 1u);
+  EXPECT_EQ(events.back().server, id);
+  // A retransmitted OPTIONS gets the 500 again; Timer J (64·T1) then ends the transaction.
+  receive(ms{29000}, incoming_request("z9hG4bKopt", Method::options));
+  EXPECT_EQ(times_of_status(500).size(), 2u);
+  run_until(ms{28000 + 32000});
+  EXPECT_EQ(layer.counters().live_server_transactions, 0u);
+  EXPECT_FALSE(layer.next_deadline());
+}
+
+TEST_F(Transactions, AnswerLimitsAreConfigurable) {
+  TransactionConfig c = make_config();
+  c.server_non_invite_timeout = ms{2000};
+  c.server_invite_timeout = ms{5000};
+  reconfigure(c);
+  receive(ms{0}, incoming_request("z9hG4bKopt", Method::options));
+  receive(ms{0}, incoming_request("z9hG4bKinv"));
+  run_until(ms{6000});
+  EXPECT_EQ(times_of_status(500), (std::vector<ms>{ms{2000}}));
+  EXPECT_EQ(times_of_status(408).front(), ms{5000});
+  EXPECT_EQ(count_events(EventKind::no_final_response), 2u);
+  // Shorter timers shorten the derived non-INVITE default with them: 64·T1 − T2.
+  c = make_config();
+  c.t1 = ms{50};
+  c.t2 = ms{400};
+  reconfigure(c);
+  sent.clear();
+  events.clear();
+  event_messages.clear();
+  receive(ms{0}, incoming_request("z9hG4bKopt2", Method::options));
+  run_until(ms{5000});
+  EXPECT_EQ(times_of_status(500), (std::vector<ms>{ms{2800}}));
+}
+
+TEST_F(Transactions, ClientInviteRingingForeverIsCancelledAfterThreeMinutes) {
+  Message invite;
+  make_invite(invite);
+  const auto id = layer.send_request(ms{0}, invite, peer_udp);
+  drain(ms{0});
+  receive(ms{100}, response_to(sent[0].bytes, 180));
+  run_until(ms{179999});
+  EXPECT_TRUE(times_of(Method::cancel).empty());  // Timer B stopped at the 180
+  EXPECT_EQ(layer.counters().live_client_transactions, 1u);
+  run_until(ms{180000});
+  ASSERT_EQ(times_of(Method::cancel), (std::vector<ms>{ms{180000}}));
+  ASSERT_EQ(count_events(EventKind::no_final_response), 1u);
+  EXPECT_EQ(events.back().client, id);
+  // The peer stays silent: the CANCEL's Timer F and the INVITE's 64·T1 after CANCEL (§9.1)
+  // end both, the INVITE with a transaction_timeout for the TU.
+  run_until(ms{180000 + 40000});
+  EXPECT_EQ(count_events(EventKind::transaction_timeout), 2u);
+  EXPECT_EQ(layer.counters().live_client_transactions, 0u);
+  EXPECT_FALSE(layer.next_deadline());
+}
+
+TEST_F(Transactions, ClientInviteCancelledAtTheLimitEndsWithThe487) {
+  Message invite;
+  make_invite(invite);
+  layer.send_request(ms{0}, invite, peer_udp);
+  drain(ms{0});
+  receive(ms{100}, response_to(sent[0].bytes, 183));
+  run_until(ms{180000});
+  ASSERT_EQ(times_of(Method::cancel).size(), 1u);
+  receive(ms{180010}, response_to(sent.back().bytes, 200));  // 200 to the CANCEL
+  receive(ms{180020}, response_to(sent[0].bytes, 487));
+  EXPECT_EQ(times_of(Method::ack).size(), 1u);
+  run_until(ms{180020 + 32000});
+  EXPECT_EQ(layer.counters().live_client_transactions, 0u);
+  EXPECT_EQ(count_events(EventKind::transaction_timeout), 0u);
+}
+
+TEST_F(Transactions, BeyondMaxServerTransactionsNewRequestsGet503WithRetryAfterStatelessly) {
+  TransactionConfig c = make_config();
+  c.max_server_transactions = 3;
+  reconfigure(c);
+  std::vector<ServerTransactionId> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(receive_invite(ms{0}, "z9hG4bKcap" + std::to_string(i)));
+  EXPECT_EQ(layer.counters().live_server_transactions, 3u);
+  receive(ms{10}, incoming_request("z9hG4bKcap3"));
+  receive(ms{10}, incoming_request("z9hG4bKcap4", Method::options));
+  EXPECT_EQ(count_events(EventKind::request_received), 3u);
+  EXPECT_EQ(layer.counters().live_server_transactions, 3u);
+  EXPECT_EQ(layer.counters().overload_rejected, 2u);
+  ASSERT_EQ(times_of_status(503).size(), 2u);
+  ParsedMessage busy(sent.back().bytes);
+  EXPECT_EQ(busy.message.value(HeaderKind::retry_after), "5");
+  EXPECT_FALSE(busy.message.to_tag().empty());
+  EXPECT_EQ(sent.back().to, peer_udp);
+  // Retransmissions of live transactions are still served, not refused.
+  answer(ms{20}, ids[0], 180, "ring0");
+  receive(ms{30}, incoming_request("z9hG4bKcap0"));
+  EXPECT_EQ(times_of_status(180).size(), 2u);
+  // A CANCEL of a live INVITE still works (statelessly) and the TU is told.
+  receive(ms{40}, incoming_request("z9hG4bKcap0", Method::cancel));
+  ASSERT_EQ(count_events(EventKind::cancel_received), 1u);
+  EXPECT_EQ(events.back().server, ids[0]);
+  ParsedMessage cancel_ok(sent.back().bytes);
+  EXPECT_EQ(cancel_ok.message.status(), 200);
+  EXPECT_EQ(cancel_ok.message.to_tag(), "ring0");
+  EXPECT_EQ(layer.counters().live_server_transactions, 3u);
+  // Once one ends, a new request is admitted again.
+  answer(ms{50}, ids[1], 486);
+  receive(ms{60}, incoming_request("z9hG4bKcap1", Method::ack));  // non-2xx ACK: Timer I
+  run_until(ms{60} + ms{5000});
+  receive(ms{6000}, incoming_request("z9hG4bKcap5"));
+  EXPECT_EQ(count_events(EventKind::request_received), 4u);
+}
+
+TEST_F(Transactions, BeyondMaxClientTransactionsSendRequestRefuses) {
+  TransactionConfig c = make_config();
+  c.max_client_transactions = 2;
+  reconfigure(c);
+  Message invite;
+  make_invite(invite);
+  const auto a = layer.send_request(ms{0}, invite, peer_udp);
+  make_invite(invite, 2);
+  const auto b = layer.send_request(ms{0}, invite, peer_udp);
+  make_invite(invite, 3);
+  EXPECT_TRUE(a && b);
+  EXPECT_FALSE(layer.send_request(ms{0}, invite, peer_udp));
+  EXPECT_EQ(layer.counters().client_requests_refused, 1u);
+  drain(ms{0});
+  // CANCEL is not refused: ending a call must stay possible under load.
+  receive(ms{10}, response_to(sent[0].bytes, 180));
+  EXPECT_TRUE(layer.cancel(ms{20}, a));
+  run_until(ms{40000});
+  EXPECT_EQ(layer.counters().live_client_transactions, 0u);
+  EXPECT_TRUE(layer.send_request(ms{40000}, invite, peer_udp));
 }
 
 }  // namespace
