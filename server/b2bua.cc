@@ -119,6 +119,12 @@ void B2bua::pump(Time now) {
         case sip::EventKind::response_received: on_response(now, *e); break;
         case sip::EventKind::ack_received: on_ack(now, *e); break;
         case sip::EventKind::cancel_received: on_cancel(now, e->server); break;
+        case sip::EventKind::no_final_response:
+          // Server side: an INVITE nobody answered for Timer C's three minutes, which the
+          // layer has answered 408. Client side: the layer CANCELled a ringing INVITE of
+          // ours; its 487 arrives as a response like any other.
+          if (e->server) give_up_inbound(now, e->server, "SIP;cause=408;text=\"No final response\"", 0);
+          break;
         case sip::EventKind::transaction_timeout:
         case sip::EventKind::transport_error:
         case sip::EventKind::ack_timeout: on_failure(now, *e); break;

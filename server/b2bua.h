@@ -189,6 +189,7 @@ class B2bua {
   void on_reinvite(Time now, sip::ServerTransactionId st, const sip::Message& m, SlotId leg);
   void on_message(Time now, sip::ServerTransactionId st, const sip::Message& m, const sip::Address& source);
   void on_cancel(Time now, sip::ServerTransactionId st);
+  void give_up_inbound(Time now, sip::ServerTransactionId st, std::string_view reason, int status);
   void on_ack(Time now, const sip::Event& e);
   // S8/S10: who sent `m`. Answers the request itself (401/407/403) and returns nullopt
   // when the request must not go on.

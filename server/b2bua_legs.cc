@@ -450,7 +450,13 @@ void B2bua::on_invite_response(Time now, SlotId id, const sip::Message& m) {
       l->dialog = dialogs_.on_uac_response(*request, m);
       if (l->dialog) leg_by_dialog_[l->dialog.slot.bits()] = id;
     } else if (request) {
-      dialogs_.on_uac_response(*request, m);
+      // A 2xx from another fork than the 180 ends the early dialog (§13.2.2.4): follow it.
+      const sip::DialogId d = dialogs_.on_uac_response(*request, m);
+      if (d && !(d.slot == l->dialog.slot)) {
+        leg_by_dialog_.erase(l->dialog.slot.bits());
+        l->dialog = d;
+        leg_by_dialog_[d.slot.bits()] = id;
+      }
     }
     sip::SessionDescription answer_sdp;
     const bool has_sdp = !m.body().empty() && sip::parse_sdp(m.body(), answer_sdp);

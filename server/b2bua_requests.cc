@@ -451,14 +451,20 @@ void B2bua::on_message(Time now, sip::ServerTransactionId st, const sip::Message
 }
 
 void B2bua::on_cancel(Time now, sip::ServerTransactionId st) {
+  // §9.2: the caller gave up. Its INVITE gets 487, which ends the leg.
+  give_up_inbound(now, st, "SIP;cause=487;text=\"Caller cancelled\"", 487);
+}
+
+// The inbound INVITE `st` will not be answered by a phone: the phones it rang are
+// CANCELled, the engine forgets the ringing call, and the INVITE is answered `status`
+// (0: the transaction layer has already answered it, and the leg just ends).
+void B2bua::give_up_inbound(Time now, sip::ServerTransactionId st, std::string_view reason, int status) {
   auto it = leg_by_invite_.find(st.slot.bits());
   if (it == leg_by_invite_.end()) return;
   const SlotId id = it->second;
   Leg* l = leg(id);
   if (!l) return;
-  // §9.2: the caller gave up. The phones it rang are CANCELled, the engine forgets the
-  // ringing call, and its INVITE gets 487 (which ends the leg).
-  cancel_forks(now, id, "SIP;cause=487;text=\"Caller cancelled\"");
+  cancel_forks(now, id, reason);
   l = leg(id);
   if (l->ringing_in_engine) {
     l->ringing_in_engine = false;
@@ -470,7 +476,15 @@ void B2bua::on_cancel(Time now, sip::ServerTransactionId st) {
     // reaching is left alone, so hang it up too.
     hang_up(now, l->other);
   }
-  answer(now, id, 487, nullptr, "Request Terminated");
+  if (status != 0) {
+    answer(now, id, status, nullptr, "Request Terminated");
+    return;
+  }
+  leg_by_invite_.erase(st.slot.bits());
+  if (Leg* gone = leg(id)) {
+    gone->invite_server = {};
+    end_leg(now, id);
+  }
 }
 
 void B2bua::on_ack(Time now, const sip::Event& e) {

@@ -77,7 +77,7 @@ class EventQueue {
   EventId schedule(SimTime at, const Payload& p) {
     const std::uint64_t seq = seq_++;
     const EventId id = take_slot(p, seq, false);
-    const Key k{at, (seq << kSlotBits) | id.index};
+    const Key k{at, (seq << kSlotBits) | id.index()};
     if (at <= now_) {
       fifo_.push_back(k);
     } else {
@@ -92,7 +92,7 @@ class EventQueue {
     const std::uint64_t seq = seq_++;
     const EventId id = take_slot(p, seq, true);
     ++waiting_;
-    file(Key{at, (seq << kSlotBits) | id.index});
+    file(Key{at, (seq << kSlotBits) | id.index()});
     return id;
   }
 
@@ -102,9 +102,9 @@ class EventQueue {
     const Live* l = ids_.find(id);
     if (!l) return;
     const bool waiting = l->waiting;
-    release(id.index);
+    release(id.index());
     if constexpr (!std::is_trivially_destructible_v<Payload>) {
-      Payload gone(std::move(records_[id.index].payload));  // its resources go now
+      Payload gone(std::move(records_[id.index()].payload));  // its resources go now
     }
     --live_;
     if (waiting) {
@@ -202,14 +202,14 @@ class EventQueue {
   [[gnu::always_inline]] EventId take_slot(const Payload& p, std::uint64_t seq,
                                            bool waiting) {
     const EventId id = ids_.emplace(Live{waiting});
-    assert(id.index <= kSlotMask && "more than 16M pending events");
-    if (id.index == records_.size()) {  // the slot map appends its slots in order
+    assert(id.index() <= kSlotMask && "more than 16M pending events");
+    if (id.index() == records_.size()) {  // the slot map appends its slots in order
       records_.push_back(Record{p, seq});
       tags_.push_back(kNoTag);
     } else {
-      records_[id.index] = Record{p, seq};
+      records_[id.index()] = Record{p, seq};
     }
-    tags_[id.index] = tag_of(seq);
+    tags_[id.index()] = tag_of(seq);
     ++live_;
     return id;
   }

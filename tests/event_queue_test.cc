@@ -64,7 +64,7 @@ TEST(D1_EventQueue, StaleIdOfAReusedSlotCancelsNothing) {
   const EventId fired = q.schedule(10, 1);
   EXPECT_EQ(*q.pop(), 1);
   const EventId reuser = q.schedule(20, 2);
-  ASSERT_EQ(reuser.index, fired.index);  // the slot is reused...
+  ASSERT_EQ(reuser.index(), fired.index());  // the slot is reused...
   EXPECT_NE(reuser, fired);              // ...under a new generation
   q.cancel(fired);
   EXPECT_EQ(q.size(), 1u);

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <cmath>
 #include <set>
 #include <filesystem>
@@ -337,6 +339,9 @@ TEST(D7_Workers, TheFirstFailureStopsTheOthersAndReachesTheCaller) {
     run_parallel(1000, 2, [&](std::size_t i) {
       ++ran;
       if (i == 3) throw std::bad_alloc();
+      // Work that takes time, so the other worker cannot finish every task while the
+      // failing one unwinds on a loaded machine (it did, once in a few hundred runs).
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     });
     FAIL() << "the failure was swallowed";
   } catch (const std::bad_alloc&) {
