@@ -22,7 +22,7 @@ void Context::print(const nlohmann::ordered_json& j, const std::string& human) c
 
 nlohmann::ordered_json to_json(const Pool& p) {
   return {{"name", p.name}, {"site", p.site}, {"call_park", p.call_park_enabled},
-          {"orbit_choice", to_string(p.orbit_choice)}};
+          {"orbit_choice", to_string(p.orbit_choice)}, {"address", p.address}};
 }
 nlohmann::ordered_json to_json(const OrbitRange& r) {
   auto bounds = validate_range(r);  // the store holds only valid ranges
@@ -42,6 +42,8 @@ nlohmann::ordered_json to_json(const User& u) {
 nlohmann::ordered_json to_json(const MusicFile& m) {
   return {{"service", m.pool}, {"file", m.file_name}, {"checksum", m.checksum}, {"size_bytes", m.size_bytes}};
 }
+
+nlohmann::ordered_json to_json(const TrustedPeer& p) { return {{"name", p.name}, {"address", p.address}}; }
 
 std::string format_list(const nlohmann::ordered_json& objects) {
   std::ostringstream out;

@@ -47,6 +47,7 @@ nlohmann::ordered_json to_json(const CallParkSettings& s);
 nlohmann::ordered_json to_json(const VoicePolicy& p);
 nlohmann::ordered_json to_json(const User& u);
 nlohmann::ordered_json to_json(const MusicFile& m);
+nlohmann::ordered_json to_json(const TrustedPeer& p);
 // Lync's Format-List look: "Key : value" lines, one blank line between objects.
 std::string format_list(const nlohmann::ordered_json& objects);
 

@@ -9,6 +9,7 @@ namespace cpark::cli {
 void add_orbit_commands(CLI::App& app, Context& ctx);     // New/Set/Get/Remove-CsCallParkOrbit
 void add_settings_commands(CLI::App& app, Context& ctx);  // *-CsCpsConfiguration, voice policies
 void add_user_commands(CLI::App& app, Context& ctx);      // users, pools, SEFAUtil group pickup
+void add_peer_commands(CLI::App& app, Context& ctx);      // trusted peers (S8)
 void add_file_commands(CLI::App& app, Context& ctx);      // music, import/export, normalization, demo
 void add_sim_command(CLI::App& app, Context& ctx);        // the capacity-planning simulator
 

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   add_orbit_commands(app, ctx);
   add_settings_commands(app, ctx);
   add_user_commands(app, ctx);
+  add_peer_commands(app, ctx);
   add_file_commands(app, ctx);
   add_sim_command(app, ctx);
   try {

@@ -188,6 +188,9 @@ TEST_F(CliTest, C4_MusicUploadKeepsCopy) {
 
 TEST_F(CliTest, M4_ExportThenImportIntoFreshStore) {
   must("user set alice --private-line 4255550100 --delegates sip:assistant@x.com");
+  must("user set bob --password s3cret --realm contoso.com");
+  must("pool set pool1 --address 'sip:127.0.0.1:5070;transport=tcp'");
+  must("peer add pbx --address '[2001:db8::5]:5060'");
   must("export " + (dir / "d.toml").string());
   const std::string first = slurp(dir / "d.toml");
   store = (dir / "fresh.db").string();
@@ -195,6 +198,65 @@ TEST_F(CliTest, M4_ExportThenImportIntoFreshStore) {
   EXPECT_NE(r.out.find("imported 1 pool(s), 2 range(s), 2 user(s)"), std::string::npos) << r.out;
   must("export " + (dir / "d2.toml").string());
   EXPECT_EQ(slurp(dir / "d2.toml"), first);
+  EXPECT_EQ(json("user get bob")[0]["digest_realm"], "contoso.com");
+  EXPECT_EQ(json("pool get pool1")[0]["address"], "sip:127.0.0.1:5070;transport=tcp");
+  EXPECT_EQ(json("peer get pbx")[0]["address"], "[2001:db8::5]:5060");
+}
+
+// S10: the password is stored only as HA1 (MD5 and SHA-256 of user:realm:password).
+TEST_F(CliTest, S10_PasswordIsStoredOnlyAsHa1) {
+  must("user add alice@contoso.com --extension 1003 --pool pool1 --password 'pa55-w0rd'");
+  auto u = json("user get alice@contoso.com")[0];
+  EXPECT_EQ(u["digest_realm"], "contoso.com");  // the domain of the user's name
+  EXPECT_EQ(u["ha1_md5"], "116599427d634ab026198c117bcaa177");  // MD5("alice:contoso.com:pa55-w0rd")
+  EXPECT_EQ(u["ha1_sha256"].get<std::string>().size(), 64u);
+  const std::string human = must("user get alice@contoso.com").out;
+  EXPECT_NE(human.find("password          : set (realm contoso.com)"), std::string::npos) << human;
+  EXPECT_EQ(human.find("116599427d"), std::string::npos) << "hashes are not shown to people";
+  EXPECT_NE(must("user get bob").out.find("password          : not set"), std::string::npos);
+  std::string stored = slurp(store) + slurp(store + "-wal");
+  EXPECT_EQ(stored.find("pa55-w0rd"), std::string::npos) << "the password itself is never stored";
+  // --password-stdin: one line, so the password stays out of the process list.
+  std::ofstream(dir / "pw") << "other-pw\r\n";
+  must("user set bob --password-stdin --realm contoso.com < " + quote((dir / "pw").string()));
+  EXPECT_EQ(json("user get bob")[0]["ha1_md5"], "677cffea0c74294fef27205d22ef2dfa");  // MD5("bob:contoso.com:other-pw")
+  must("user set bob --password ''");
+  EXPECT_EQ(json("user get bob")[0]["digest_realm"], "");
+  EXPECT_EQ(json("user get bob")[0]["ha1_md5"], "");
+  refused("user set bob --password x", "user \"bob\" has no domain in its name to use as the digest realm; give --realm", 2);
+  refused("user set bob --realm contoso.com", "--realm needs --password", 2);
+  std::ofstream(dir / "empty") << "";
+  refused("user set bob --password-stdin --realm contoso.com < " + quote((dir / "empty").string()),
+          "read no password", 2);
+  refused("user set bob --password x --password-stdin", "excludes", 2);
+  refused("user set bob --password x --realm 'a\"b'", "may not hold quotes", 1);
+}
+
+TEST_F(CliTest, S8_TrustedPeers) {
+  must("peer add pbx --address 10.0.0.5:5060");
+  must("peer add gw6 --address 2001:db8::5");
+  auto list = json("peer get");
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0]["name"], "gw6");
+  EXPECT_NE(must("peer get pbx").out.find("address : 10.0.0.5:5060"), std::string::npos);
+  refused("peer add pbx --address 10.0.0.6", "trusted peer \"pbx\" already exists (S8");
+  refused("peer add other --address 10.0.0.5:5060", "is already trusted peer \"pbx\" (S8)");
+  refused("peer add gw --address gateway.contoso.com", "address \"gateway.contoso.com\" must be an IPv4 or IPv6 address");
+  refused("peer add gw", "--address is required", 2);
+  refused("peer remove nothere", "no trusted peer named \"nothere\" (S8)");
+  refused("peer get nothere", "no trusted peer named");
+  must("peer remove pbx");
+  EXPECT_EQ(json("peer get").size(), 1u);
+}
+
+TEST_F(CliTest, P9_PoolAddress) {
+  must("pool set pool2 --address sip:pool2.contoso.com:5060");
+  EXPECT_EQ(json("pool get pool2")[0]["address"], "sip:pool2.contoso.com:5060");
+  EXPECT_EQ(json("pool get pool1")[0]["address"], "");
+  refused("pool set pool2 --address pool2.contoso.com",
+          "pool \"pool2\" address \"pool2.contoso.com\" must be a sip: URI with a host, like sip:pool2.contoso.com:5060, or empty (P9)");
+  must("pool set pool2 --address ''");
+  EXPECT_EQ(json("pool get pool2")[0]["address"], "");
 }
 
 TEST_F(CliTest, M3_NormalizationCheck) {
