@@ -12,5 +12,6 @@ void add_user_commands(CLI::App& app, Context& ctx);      // users, pools, SEFAU
 void add_peer_commands(CLI::App& app, Context& ctx);      // trusted peers (S8)
 void add_file_commands(CLI::App& app, Context& ctx);      // music, import/export, normalization, demo
 void add_sim_command(CLI::App& app, Context& ctx);        // the capacity-planning simulator
+void add_server_commands(CLI::App& app, Context& ctx);    // parked, status: a running server (S11)
 
 }  // namespace cpark::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   add_peer_commands(app, ctx);
   add_file_commands(app, ctx);
   add_sim_command(app, ctx);
+  add_server_commands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

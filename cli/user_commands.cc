@@ -251,6 +251,7 @@ void add_user_commands(CLI::App& app, Context& ctx) {
     auto name = std::make_shared<std::string>(), site = std::make_shared<std::string>();
     auto feature = std::make_shared<std::string>(), choice = std::make_shared<std::string>();
     auto address = std::make_shared<std::string>();
+    auto force = std::make_shared<bool>(false);
     cmd->add_option("pool", *name, "Pool (Application service) name")->required();
     auto* o_site = cmd->add_option("--site", *site, "Site the pool belongs to (C5, V1 site scope)");
     auto* o_feature = cmd->add_option("--call-park", *feature, "on|off: Call Park and Group Pickup deployed (G7)");
@@ -258,6 +259,8 @@ void add_user_commands(CLI::App& app, Context& ctx) {
     auto* o_address = cmd->add_option("--address", *address,
                                       "Where the pool's server is reached, e.g. sip:pool2.contoso.com:5060; other "
                                       "pools redirect its orbits there; '' = unknown (P9)");
+    cmd->add_flag("--force", *force, "Apply even if a running server has parked calls the change strands; it ends "
+                                     "them by fallback or disconnect (O8)");
     cmd->callback([=, &ctx] {
       std::optional<OrbitChoice> c;
       if (o_choice->count() && !(c = parse_orbit_choice(*choice)))
@@ -270,7 +273,7 @@ void add_user_commands(CLI::App& app, Context& ctx) {
         if (c) p.orbit_choice = *c;
         if (o_address->count()) p.address = *address;
         return {};
-      }, "pool \"" + *name + "\" saved");
+      }, "pool \"" + *name + "\" saved", {.check_live_parks = true, .force = *force, .offers_force = true});
     });
   }
   {

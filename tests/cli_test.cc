@@ -1,6 +1,7 @@
 // The `cpark` binary against a temporary store: each command family, every rejection
 // path (exit code, one line naming the value and the rule), and a store that stays
-// byte-for-byte unchanged after a rejected command.
+// byte-for-byte unchanged after a rejected command. Commands that meet a running server
+// (S11) run against a control endpoint with fake handlers inside this test process.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -9,10 +10,16 @@
 #include <chrono>
 #include <thread>
 
+#include <atomic>
+#include <boost/asio/post.hpp>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "engine/orbit_range.h"
+#include "server/control/control_endpoint.h"
+#include "server/control/serve_file.h"
 
 namespace {
 
@@ -390,6 +397,144 @@ TEST_F(CliTest, D7_CtrlCKeepsFinishedReplications) {
   auto summary = nlohmann::json::parse(slurp(fs::path(out) / "summary.json"));
   EXPECT_EQ(summary["interrupted"], true);
   EXPECT_LT(summary["points"][0]["replications_completed"].get<int>(), 400);
+}
+
+// A stand-in for `cpark serve` on the test's store: its control endpoint answers with one
+// parked call on orbit *7001, refuses deployments that leave *7001 outside every CallPark
+// range (O8), and counts checks and reloads.
+class FakeServer {
+ public:
+  explicit FakeServer(const std::string& store) : store_(store) {
+    using namespace cpark;
+    server::ControlHandlers h;
+    h.parked = [] {
+      return std::vector<server::ParkedCallRow>{
+          {"*7001", "pool1", 17, "sip:bob@contoso.com", "alice", 42.7, 1, true}};
+    };
+    h.status = [] {
+      server::ServerStatus s;
+      s.version = "0.1.0";
+      s.domain = "contoso.com";
+      s.pool = "pool1";
+      s.listening = {{"udp", "127.0.0.1:5060"}, {"tcp", "127.0.0.1:5060"}};
+      s.pid = 4242;
+      s.uptime_seconds = 3723;
+      s.parked_calls = 1;
+      return s;
+    };
+    h.check_deployment = [this](const Deployment& d) -> Status {
+      ++checks;
+      const auto orbit = parse_orbit_number("*7001");
+      for (auto& r : d.ranges)
+        if (auto b = validate_range(r); b && r.type == RangeType::CallPark && b->contains(*orbit)) return {};
+      return fail("1 parked call(s) would lose their orbit: orbit *7001 (parked by alice for 42 s)");
+    };
+    h.reload = [this](bool force) -> Status {
+      ++reloads;
+      last_force = force;
+      return {};
+    };
+    endpoint_ = std::make_unique<server::ControlEndpoint>(
+        io_, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0), std::move(h));
+    address = "127.0.0.1:" + std::to_string(endpoint_->local_endpoint().port());
+    EXPECT_TRUE(server::write_serve_file(store_, {::getpid(), address, "contoso.com", "0.1.0", ""}).ok());
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~FakeServer() {
+    boost::asio::post(io_, [this] { endpoint_->stop(); });
+    thread_.join();
+    cpark::server::remove_serve_file(store_, ::getpid());
+  }
+
+  std::string address;
+  std::atomic<int> checks{0}, reloads{0};
+  std::atomic<bool> last_force{false};
+
+ private:
+  std::string store_;
+  boost::asio::io_context io_;
+  std::unique_ptr<cpark::server::ControlEndpoint> endpoint_;
+  std::thread thread_;
+};
+
+TEST_F(CliTest, S11_ParkedListsCallsLikeParkedcallsShow) {
+  FakeServer server(store);
+  const std::string out = must("parked").out;
+  EXPECT_EQ(out,
+            "Orbit  Pool   Parked party         Parker  Parked  Ringbacks\n"
+            "*7001  pool1  sip:bob@contoso.com  alice     0:42  1 (ringing back)\n"
+            "1 parked call(s) in total.\n");
+  auto j = json("parked");
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["orbit"], "*7001");
+  EXPECT_EQ(j[0]["park_id"], 17);
+  // --server reaches a server whatever the store.
+  const std::string other = store;
+  store = (dir / "elsewhere.db").string();
+  EXPECT_EQ(must("parked --server " + server.address).out, out);
+  EXPECT_FALSE(fs::exists(store)) << "reading a server's state does not create a store";
+  store = other;
+}
+
+TEST_F(CliTest, S11_StatusIsAFormatList) {
+  FakeServer server(store);
+  const std::string out = must("status").out;
+  EXPECT_NE(out.find("domain         : contoso.com\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("listening      : udp 127.0.0.1:5060, tcp 127.0.0.1:5060\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("uptime         : 1:02:03\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("parked_calls   : 1\n"), std::string::npos) << out;
+  EXPECT_EQ(json("status")["pid"], 4242);
+}
+
+TEST_F(CliTest, S11_WithoutARunningServerParkedAndStatusSaySoAndExit3) {
+  refused("parked", "no server running for store " + store + "; start one with `cpark serve --store " + store + "`", 3);
+  refused("status", "no server running for store", 3);
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  waitpid(child, nullptr, 0);  // a pid that names no process now
+  ASSERT_TRUE(cpark::server::write_serve_file(store, {child, "127.0.0.1:9", "", "", ""}).ok());
+  refused("parked", "(stale file from pid " + std::to_string(child) + "); start one with", 3);
+  refused("status --server 127.0.0.1:9", "cannot connect to the server at 127.0.0.1:9", 3);
+  refused("parked --server nowhere", "server address \"nowhere\" must be HOST:PORT", 3);
+  must("orbit set park1 --end '*7049'");  // a stale file does not get in the way of changes
+}
+
+TEST_F(CliTest, O8_RunningServerProtectsLiveParksUnlessForced) {
+  FakeServer server(store);
+  refused("orbit remove park1",
+          "the running server refuses the change: 1 parked call(s) would lose their orbit: orbit *7001 (parked by "
+          "alice for 42 s); add --force to end those parked calls (fallback or disconnect) and apply it (O8)");
+  refused("orbit set park1 --start '*7050' --end '*7099'", "1 parked call(s) would lose their orbit");
+  std::ofstream(dir / "no-park1.toml") << "[[pools]]\nname = \"pool1\"\n[[orbit_ranges]]\nname = \"other\"\n"
+                                          "start = \"*8000\"\nend = \"*8009\"\nservice = \"pool1\"\n";
+  refused("import " + (dir / "no-park1.toml").string(), "1 parked call(s) would lose their orbit");
+  EXPECT_EQ(server.checks, 3);
+  EXPECT_EQ(server.reloads, 0) << "nothing was committed, nothing to reload";
+
+  must("orbit set park1 --end '*7049'");  // *7001 stays inside: fine
+  EXPECT_EQ(server.reloads, 1);
+  EXPECT_FALSE(server.last_force);
+  Outcome forced = must("orbit remove park1 --force");
+  EXPECT_NE(forced.err.find("cpark: warning: forced: 1 parked call(s) would lose their orbit"), std::string::npos)
+      << forced.err;
+  EXPECT_EQ(server.reloads, 2);
+  EXPECT_TRUE(server.last_force) << "the server learns the change was forced";
+  EXPECT_EQ(json("orbit get").size(), 1u);
+
+  must("user set alice --line 4711");  // not the orbit table: no check, but applied at once
+  EXPECT_EQ(server.checks, 5);
+  EXPECT_EQ(server.reloads, 3);
+  EXPECT_FALSE(server.last_force);
+}
+
+TEST_F(CliTest, S11_AServerThatCannotBeReachedDoesNotStopChanges) {
+  // A discovery file naming this (live) process and a port where nothing listens.
+  ASSERT_TRUE(cpark::server::write_serve_file(store, {::getpid(), "127.0.0.1:9", "", "", ""}).ok());
+  Outcome r = must("orbit set park1 --end '*7049'");
+  EXPECT_NE(r.err.find("could not check the change"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("picks the change up within a second by polling the store"), std::string::npos) << r.err;
+  EXPECT_EQ(json("orbit get park1")[0]["end"], "*7049");
+  cpark::server::remove_serve_file(store, ::getpid());
 }
 
 }  // namespace
