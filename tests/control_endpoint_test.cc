@@ -195,6 +195,14 @@ TEST_F(ControlEndpointTest, O8_AdminCheckReadsTheProposedDeploymentAndNamesStran
   auto bad = post("/admin/check", "[[pools]]\nnmae = \"p\"\n");
   EXPECT_EQ(bad.status, 400u);
   EXPECT_NE(bad.body.find("POST /admin/check:2: nmae: unknown key"), std::string::npos) << bad.body;
+  d = proposed_deployment();
+  d.ranges.push_back(d.ranges[0]);  // O1: the same name twice
+  checked_ranges = 99;
+  auto invalid = post("/admin/check", deployment_to_toml(d));
+  EXPECT_EQ(invalid.status, 400u);
+  EXPECT_NE(invalid.body.find("the proposed deployment breaks a rule: range name \"park1\" is used twice (O1"),
+            std::string::npos) << invalid.body;
+  EXPECT_EQ(checked_ranges, 99u) << "the handler never saw it";
 }
 
 TEST_F(ControlEndpointTest, O8_ReloadCarriesTheForceBit) {

@@ -1,6 +1,7 @@
 #include "server/control/control_endpoint.h"
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
@@ -11,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "config/deployment_file.h"
+#include "engine/validated_deployment.h"
 #include "server/control/prometheus.h"
 #include "server/control/status_json.h"
 
@@ -38,8 +40,9 @@ namespace detail {
 
 struct ControlState {
   ControlState(asio::io_context& io, ControlHandlers h, ControlLimits l)
-      : acceptor(io), handlers(std::move(h)), limits(l) {}
+      : acceptor(io), retry(io), handlers(std::move(h)), limits(l) {}
   tcp::acceptor acceptor;
+  asio::steady_timer retry;  // after an accept error such as EMFILE
   ControlHandlers handlers;
   ControlLimits limits;
   bool stopped = false;
@@ -212,6 +215,9 @@ class Session : public std::enable_shared_from_this<Session> {
       } catch (const FileError& e) {
         return text(http::status::bad_request, std::string("the body is not a deployment: ") + e.what() + "\n");
       }
+      // The handler sees only deployments that pass every rule, as the store holds them.
+      if (auto v = validate_deployment(proposed.deployment); !v)
+        return text(http::status::bad_request, "the proposed deployment breaks a rule: " + v.message() + "\n");
       if (Status s = h.check_deployment(proposed.deployment); !s) return text(http::status::conflict, s.message() + "\n");
       return text(http::status::ok, "ok\n");
     }
@@ -245,8 +251,13 @@ void accept(const std::shared_ptr<detail::ControlState>& state) {
         std::make_shared<Session>(std::move(socket), state)->start();
       }
     }
-    // An accept error (EMFILE, a connection reset before accept) concerns one connection.
-    accept(state);
+    if (!ec || ec == asio::error::connection_aborted) return accept(state);
+    // Out of file descriptors or memory: accepting again at once would fail at once, in
+    // a busy loop. Wait a little; the connections being served go on meanwhile.
+    state->retry.expires_after(std::chrono::milliseconds(100));
+    state->retry.async_wait([state](beast::error_code e) {
+      if (!e && !state->stopped) accept(state);
+    });
   });
 }
 
@@ -278,6 +289,7 @@ void ControlEndpoint::stop() {
   state_->stopped = true;
   beast::error_code ec;
   state_->acceptor.close(ec);
+  state_->retry.cancel();
   // Copy first: closing ends sessions, which erase themselves from the map.
   std::vector<std::shared_ptr<Session>> open;
   for (auto& [raw, weak] : state_->sessions)

@@ -33,6 +33,10 @@ struct ControlState;  // the acceptor and the open connections (control_endpoint
 
 // What the endpoint asks the server. Each runs on the io_context's thread; an empty one
 // makes its path answer 503. An exception becomes 500 and the endpoint keeps serving.
+// check_deployment gets a deployment that passed every rule (validate_deployment); its
+// refusal is the one sentence the CLI shows, e.g. "1 parked call(s) would lose their
+// orbit: orbit *7001 (parked by alice for 42 s)". It runs while the CLI holds the
+// store's write lock: it must not write to the store.
 struct ControlHandlers {
   std::function<MetricsSnapshot()> metrics;                            // GET /metrics
   std::function<std::vector<ParkedCallRow>()> parked;                  // GET /parked
@@ -58,6 +62,7 @@ struct ControlError : std::runtime_error {
 // socket (::ffff:127.x.y.z).
 bool is_loopback_peer(const boost::asio::ip::address& a);
 
+// Lives on one io_context, which must outlive it.
 class ControlEndpoint {
  public:
   // Listens on `at` (port 0: the system picks one; see local_endpoint()). Throws
