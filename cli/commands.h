@@ -13,5 +13,6 @@ void add_peer_commands(CLI::App& app, Context& ctx);      // trusted peers (S8)
 void add_file_commands(CLI::App& app, Context& ctx);      // music, import/export, normalization, demo
 void add_sim_command(CLI::App& app, Context& ctx);        // the capacity-planning simulator
 void add_server_commands(CLI::App& app, Context& ctx);    // parked, status: a running server (S11)
+void add_serve_command(CLI::App& app, Context& ctx);      // cpark serve (cli/serve_command.cc)
 
 }  // namespace cpark::cli

@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
   add_file_commands(app, ctx);
   add_sim_command(app, ctx);
   add_server_commands(app, ctx);
+#if CPARK_HAS_SERVE_COMMAND  // cli/CMakeLists.txt: set when cli/serve_command.cc is in the tree
+  add_serve_command(app, ctx);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
