@@ -3,16 +3,20 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/live_server.h"
 #include "engine/user_fields.h"
 
 namespace cpark::cli {
 
-void Context::change(const Store::Change& c, const std::string& done_message) {
-  Result<Warnings> r = store().update(c);
+void Context::change(const Store::Change& c, const std::string& done_message, ChangeOptions options) {
+  const Store::Guard guard =
+      options.check_live_parks ? live_park_guard(store_path, options.force, options.offers_force) : Store::Guard{};
+  Result<Warnings> r = store().update(c, guard);
   if (!r) throw CommandError(kRejected, r.message());  // one line: the rule, no warnings
   for (auto& w : *r) std::cerr << "cpark: warning: " << w << "\n";
   if (!json) std::cout << done_message << "\n";
   else std::cout << nlohmann::ordered_json{{"ok", true}, {"message", done_message}}.dump() << "\n";
+  tell_server_to_reload(store_path, options.force);
 }
 
 void Context::print(const nlohmann::ordered_json& j, const std::string& human) const {
@@ -22,7 +26,7 @@ void Context::print(const nlohmann::ordered_json& j, const std::string& human) c
 
 nlohmann::ordered_json to_json(const Pool& p) {
   return {{"name", p.name}, {"site", p.site}, {"call_park", p.call_park_enabled},
-          {"orbit_choice", to_string(p.orbit_choice)}};
+          {"orbit_choice", to_string(p.orbit_choice)}, {"address", p.address}};
 }
 nlohmann::ordered_json to_json(const OrbitRange& r) {
   auto bounds = validate_range(r);  // the store holds only valid ranges
@@ -42,6 +46,8 @@ nlohmann::ordered_json to_json(const User& u) {
 nlohmann::ordered_json to_json(const MusicFile& m) {
   return {{"service", m.pool}, {"file", m.file_name}, {"checksum", m.checksum}, {"size_bytes", m.size_bytes}};
 }
+
+nlohmann::ordered_json to_json(const TrustedPeer& p) { return {{"name", p.name}, {"address", p.address}}; }
 
 std::string format_list(const nlohmann::ordered_json& objects) {
   std::ostringstream out;

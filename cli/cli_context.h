@@ -23,6 +23,16 @@ struct CommandError : std::runtime_error {
   ExitCode code;
 };
 
+// How a change meets a running server (S11). Every committed change is announced to it
+// (POST /admin/reload) so it applies at once; a change of the orbit table or the pools is
+// shown to it first (POST /admin/check), and refused if it would strand live parks
+// (O7/O8) unless forced.
+struct ChangeOptions {
+  bool check_live_parks = false;
+  bool force = false;         // --force was given: go ahead; the server ends stranded parks
+  bool offers_force = false;  // the command has --force (its refusal says to use it)
+};
+
 struct Context {
   std::string store_path = "./cpark.db";
   bool json = false;
@@ -31,8 +41,9 @@ struct Context {
     if (!store_) store_ = std::make_unique<Store>(store_path);
     return *store_;
   }
-  // Runs a change; a broken rule becomes CommandError(kRejected) and nothing is written.
-  void change(const Store::Change& c, const std::string& done_message);
+  // Runs a change; a broken rule, or a running server's refusal, becomes
+  // CommandError(kRejected) and nothing is written.
+  void change(const Store::Change& c, const std::string& done_message, ChangeOptions options = {});
   // Prints `j` as JSON with --json, otherwise `human`.
   void print(const nlohmann::ordered_json& j, const std::string& human) const;
 
@@ -47,6 +58,7 @@ nlohmann::ordered_json to_json(const CallParkSettings& s);
 nlohmann::ordered_json to_json(const VoicePolicy& p);
 nlohmann::ordered_json to_json(const User& u);
 nlohmann::ordered_json to_json(const MusicFile& m);
+nlohmann::ordered_json to_json(const TrustedPeer& p);
 // Lync's Format-List look: "Key : value" lines, one blank line between objects.
 std::string format_list(const nlohmann::ordered_json& objects);
 

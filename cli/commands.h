@@ -9,8 +9,10 @@ namespace cpark::cli {
 void add_orbit_commands(CLI::App& app, Context& ctx);     // New/Set/Get/Remove-CsCallParkOrbit
 void add_settings_commands(CLI::App& app, Context& ctx);  // *-CsCpsConfiguration, voice policies
 void add_user_commands(CLI::App& app, Context& ctx);      // users, pools, SEFAUtil group pickup
+void add_peer_commands(CLI::App& app, Context& ctx);      // trusted peers (S8)
 void add_file_commands(CLI::App& app, Context& ctx);      // music, import/export, normalization, demo
 void add_sim_command(CLI::App& app, Context& ctx);        // the capacity-planning simulator
-void add_serve_command(CLI::App& app, Context& ctx);      // the SIP server
+void add_server_commands(CLI::App& app, Context& ctx);    // parked, status: a running server (S11)
+void add_serve_command(CLI::App& app, Context& ctx);      // cpark serve (cli/serve_command.cc)
 
 }  // namespace cpark::cli

@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/demo.h"
+#include "cli/live_server.h"
 #include "config/deployment_file.h"
 #include "store/music_file.h"
 #include "cli/normalization.h"
@@ -99,6 +100,7 @@ void add_file_commands(CLI::App& app, Context& ctx) {
       if (!r) throw CommandError(kRejected, r.message());
       ctx.print({{"ok", true}, {"service", *pool}, {"size_bytes", bytes->size()}},
                 "music for \"" + *pool + "\" stored (" + std::to_string(bytes->size()) + " bytes)\n");
+      tell_server_to_reload(ctx.store_path, false);
     });
   }
   {
@@ -111,7 +113,10 @@ void add_file_commands(CLI::App& app, Context& ctx) {
   {
     auto* cmd = app.add_subcommand("import", "Replace the deployment with the one in a TOML file (M4)");
     auto file = std::make_shared<std::string>();
+    auto force = std::make_shared<bool>(false);
     cmd->add_option("file", *file, "Deployment file")->required();
+    cmd->add_flag("--force", *force, "Import even if a running server has parked calls the new orbit table "
+                                     "strands; it ends them by fallback or disconnect (O7/O8)");
     cmd->callback([=, &ctx] {
       DeploymentFile df;
       try {
@@ -125,13 +130,14 @@ void add_file_commands(CLI::App& app, Context& ctx) {
         if (!b) throw CommandError(kRejected, *file + ": " + b.message());
         bytes.push_back({m.pool, std::filesystem::path(m.path).filename().string(), *b});
       }
-      auto r = ctx.store().replace(df.deployment, bytes);
+      auto r = ctx.store().replace(df.deployment, bytes, live_park_guard(ctx.store_path, *force, true));
       if (!r) throw CommandError(kRejected, *file + ": " + r.message());
       for (auto& w : *r) std::cerr << "cpark: warning: " << w << "\n";
       const auto& d = df.deployment;
       ctx.print({{"ok", true}, {"ranges", d.ranges.size()}, {"users", d.users.size()}},
                 "imported " + std::to_string(d.pools.size()) + " pool(s), " + std::to_string(d.ranges.size()) +
                     " range(s), " + std::to_string(d.users.size()) + " user(s) from " + *file + "\n");
+      tell_server_to_reload(ctx.store_path, *force);
     });
   }
   {

@@ -16,8 +16,10 @@ int main(int argc, char** argv) {
   add_orbit_commands(app, ctx);
   add_settings_commands(app, ctx);
   add_user_commands(app, ctx);
+  add_peer_commands(app, ctx);
   add_file_commands(app, ctx);
   add_sim_command(app, ctx);
+  add_server_commands(app, ctx);
   add_serve_command(app, ctx);
   try {
     app.parse(argc, argv);

@@ -1,5 +1,7 @@
 // `cpark orbit new|set|get|remove`: the orbit table (O1-O8), like the *-CsCallParkOrbit
 // cmdlets, for CallPark and GroupPickup ranges alike (Lync hid the latter; we do not).
+// With a server running for the store, changes are shown to it first: live parks are
+// protected (O7/O8) unless --force.
 #include <iostream>
 
 #include "cli/commands.h"
@@ -52,7 +54,8 @@ void add_orbit_commands(CLI::App& app, Context& ctx) {
         d.ensure_pool(r->pool);
         d.ranges.push_back(*r);
         return {};
-      }, "created " + std::string(to_string(r->type)) + " range \"" + r->name + "\" " + r->start + "-" + r->end);
+      }, "created " + std::string(to_string(r->type)) + " range \"" + r->name + "\" " + r->start + "-" + r->end,
+         {.check_live_parks = true});
     });
   }
   {
@@ -65,6 +68,9 @@ void add_orbit_commands(CLI::App& app, Context& ctx) {
     auto* o_end = cmd->add_option("--end", *end, "New last number");
     auto* o_pool = cmd->add_option("--service", *pool, "New owning pool");
     auto* o_type = cmd->add_option("--type", *type, "New type (only while no number is in use, O7)");
+    auto force = std::make_shared<bool>(false);
+    cmd->add_flag("--force", *force, "Apply even if a running server has parked calls the change strands; it "
+                                     "ends them by fallback or disconnect (O7/O8)");
     cmd->callback([=, &ctx] {
       if (!o_start->count() && !o_end->count() && !o_pool->count() && !o_type->count())
         throw CommandError(kUsage, "orbit set: give at least one of --start, --end, --service, --type");
@@ -85,7 +91,7 @@ void add_orbit_commands(CLI::App& app, Context& ctx) {
           d.ensure_pool(*pool);
         }
         return validated(*r);
-      }, "changed range \"" + *name + "\"");
+      }, "changed range \"" + *name + "\"", {.check_live_parks = true, .force = *force, .offers_force = true});
     });
   }
   {
@@ -111,7 +117,8 @@ void add_orbit_commands(CLI::App& app, Context& ctx) {
     auto name = std::make_shared<std::string>();
     auto force = std::make_shared<bool>(false);
     cmd->add_option("name", *name, "Range to remove")->required();
-    cmd->add_flag("--force", *force, "Remove even if in use: clears pickup membership of its group numbers");
+    cmd->add_flag("--force", *force, "Remove even if in use: clears pickup membership of its group numbers, and a "
+                                     "running server ends the range's parked calls by fallback or disconnect (O8)");
     cmd->callback([=, &ctx] {
       ctx.change([&](Deployment& d) -> Status {
         OrbitRange* r = d.find_range(*name);
@@ -123,7 +130,7 @@ void add_orbit_commands(CLI::App& app, Context& ctx) {
         for (User* u : members) u->pickup_group.clear();  // G2: disabling forgets the number
         d.ranges.erase(d.ranges.begin() + (r - d.ranges.data()));
         return {};
-      }, "removed range \"" + *name + "\"");
+      }, "removed range \"" + *name + "\"", {.check_live_parks = true, .force = *force, .offers_force = true});
     });
   }
 }

@@ -69,6 +69,7 @@ void add_serve_command(CLI::App& app, Context& ctx) {
     if (a->t1_ms < 10 || a->t1_ms > 10000) throw CommandError(kUsage, "--t1 " + std::to_string(a->t1_ms) + " must be 10 to 10000 ms");
     options.log_format = a->log_format == "json" ? server::LogFormat::json : server::LogFormat::text;
     options.control = a->metrics;
+    options.version = CPARK_VERSION_STRING;
     options.realtime_media = a->realtime_media;
     options.verbose = a->verbose;
     options.drain_grace = std::chrono::seconds(a->drain_seconds);

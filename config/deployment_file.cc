@@ -13,7 +13,7 @@ namespace cpark {
 namespace fs = std::filesystem;
 
 const std::set<std::string> kDeploymentTables = {"pools", "orbit_ranges", "call_park_settings",
-                                                 "voice_policies", "users", "music"};
+                                                 "voice_policies", "users", "music", "trusted_peers"};
 
 namespace {
 
@@ -42,10 +42,14 @@ DeploymentFile read_deployment(const toml::table& root, const TomlReader& r, con
   DeploymentFile out;
   Deployment& d = out.deployment;
   r.each(root, "pools", [&](const toml::table& t, const std::string& ctx) {
-    r.only_keys(t, {"name", "site", "call_park", "orbit_choice"}, ctx);
+    r.only_keys(t, {"name", "site", "call_park", "orbit_choice", "address"}, ctx);
     Pool p;
     p.name = r.str(t, "name", ctx, true);
     p.site = r.str(t, "site", ctx);
+    p.address = r.str(t, "address", ctx);
+    if (!p.address.empty() && !is_pool_address(p.address))
+      r.fail(*t.get("address"), "address",
+             "\"" + p.address + "\" must be a sip: URI with a host, like sip:pool2.contoso.com:5060 (P9)");
     p.call_park_enabled = r.boolean(t, "call_park", ctx, true);
     const std::string choice = r.str(t, "orbit_choice", ctx, false, "next");
     auto c = parse_orbit_choice(choice);
@@ -84,6 +88,15 @@ DeploymentFile read_deployment(const toml::table& root, const TomlReader& r, con
     d.policies.push_back({r.str(t, "name", ctx, true), r.boolean(t, "call_park", ctx, false)});
   });
   r.each(root, "users", [&](const toml::table& t, const std::string& ctx) { d.users.push_back(read_user(r, t, ctx)); });
+  r.each(root, "trusted_peers", [&](const toml::table& t, const std::string& ctx) {
+    r.only_keys(t, {"name", "address"}, ctx);
+    TrustedPeer p{r.str(t, "name", ctx, true), r.str(t, "address", ctx, true)};
+    if (!parse_peer_address(p.address))
+      r.fail(*t.get("address"), "address",
+             "\"" + p.address + "\" must be an IPv4 or IPv6 address, optionally with a port: 10.0.0.5, "
+             "10.0.0.5:5060 or [2001:db8::5]:5060 (S8)");
+    d.trusted_peers.push_back(std::move(p));
+  });
   r.each(root, "music", [&](const toml::table& t, const std::string& ctx) {
     r.only_keys(t, {"service", "file"}, ctx);
     const std::string file = r.str(t, "file", ctx, true);
@@ -101,10 +114,13 @@ DeploymentFile read_deployment_file(const std::string& path) {
 std::string deployment_to_toml(const Deployment& d, const std::vector<std::string>& music_paths) {
   toml::table root;
   auto list = [](const std::vector<std::string>& v) { toml::array a; for (auto& s : v) a.push_back(s); return a; };
-  toml::array pools, ranges, settings, policies, users, music;
-  for (auto& p : d.pools)
-    pools.push_back(toml::table{{"name", p.name}, {"site", p.site}, {"call_park", p.call_park_enabled},
-                                {"orbit_choice", to_string(p.orbit_choice)}});
+  toml::array pools, ranges, settings, policies, users, music, peers;
+  for (auto& p : d.pools) {
+    toml::table t{{"name", p.name}, {"site", p.site}, {"call_park", p.call_park_enabled},
+                  {"orbit_choice", to_string(p.orbit_choice)}};
+    if (!p.address.empty()) t.insert("address", p.address);  // P9, when known
+    pools.push_back(std::move(t));
+  }
   for (auto& r : d.ranges)
     ranges.push_back(toml::table{{"name", r.name}, {"start", r.start}, {"end", r.end},
                                  {"service", r.pool}, {"type", to_string(r.type)}});
@@ -129,6 +145,7 @@ std::string deployment_to_toml(const Deployment& d, const std::vector<std::strin
     });
     users.push_back(std::move(t));
   }
+  for (auto& p : d.trusted_peers) peers.push_back(toml::table{{"name", p.name}, {"address", p.address}});
   for (std::size_t i = 0; i < d.music.size() && i < music_paths.size(); ++i)
     music.push_back(toml::table{{"service", d.music[i].pool}, {"file", music_paths[i]}});
   if (!pools.empty()) root.insert("pools", std::move(pools));
@@ -136,6 +153,7 @@ std::string deployment_to_toml(const Deployment& d, const std::vector<std::strin
   if (!settings.empty()) root.insert("call_park_settings", std::move(settings));
   if (!policies.empty()) root.insert("voice_policies", std::move(policies));
   if (!users.empty()) root.insert("users", std::move(users));
+  if (!peers.empty()) root.insert("trusted_peers", std::move(peers));
   if (!music.empty()) root.insert("music", std::move(music));
   std::ostringstream out;
   out << "# cpark deployment (M4): import with `cpark import FILE`\n\n" << root << "\n";

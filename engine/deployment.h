@@ -1,11 +1,13 @@
 // The deployment: everything the central store holds (M1) and the engine serves from —
-// pools, the orbit table, call park settings per scope, voice policies, users and the
-// names of music files. Plain data that the store and the CLI edit; validate_deployment
+// pools, the orbit table, call park settings per scope, voice policies, users (with their
+// SIP digest credentials, S10), trusted peers (S8) and the names of music files. Plain data that the store and the CLI edit; validate_deployment
 // (validated_deployment.h) checks it against every rule and derives what the engine serves.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/orbit_range.h"
@@ -23,6 +25,10 @@ struct Pool {
   std::string site;                    // empty: no site (only global settings apply)
   bool call_park_enabled = true;       // G7: a pool without the feature
   OrbitChoice orbit_choice = OrbitChoice::Next;
+  // P9: where this pool's server is reached ("sip:pool2.contoso.com:5060"); a retrieval or
+  // pickup for an orbit of this pool that reaches another pool is redirected (302) here.
+  // Empty: unknown.
+  std::string address{};
 };
 
 // CsCpsConfiguration ("cps" in the CLI mirrors that cmdlet family), C1-C4 and C6.
@@ -57,7 +63,47 @@ struct User {
   std::int64_t ring_timeout_seconds = 20;   // G8: then the no-answer target
   std::string no_answer_target;        // G8: voicemail or forward URI, empty = voicemail
   bool homed_online = false;           // G7: hybrid users cannot take part in pickup
+  // S10: SIP digest credentials, stored only as HA1 (lower-case hex) of
+  // digest_username(name) ":" digest_realm ":" password. All three empty: no password.
+  std::string digest_realm{};
+  std::string ha1_md5{};               // RFC 3261 §22 / RFC 2617: 32 hex digits
+  std::string ha1_sha256{};            // RFC 8760: 64 hex digits
+
+  bool has_password() const { return !digest_realm.empty(); }
 };
+
+// S10: the digest username of a user — the user part of its name, as phones send it
+// ("alice@contoso.com" and "sip:alice@contoso.com" -> "alice"; "alice" -> "alice").
+std::string digest_username(std::string_view user_name);
+// S10: the realm a password is set in when none is given: the host part of the user's
+// name ("alice@contoso.com" -> "contoso.com"); empty for a bare user name.
+std::string default_digest_realm(std::string_view user_name);
+
+// S8: a source the server trusts without it being a user (a PBX gateway that retrieves
+// parked calls for its own phones).
+struct TrustedPeer {
+  std::string name;
+  std::string address;                 // "10.0.0.5", "10.0.0.5:5060", "[2001:db8::5]:5060"
+};
+
+// An IP address as 16 bytes; IPv4 addresses are held IPv4-mapped (::ffff:a.b.c.d), so an
+// IPv4 peer matches a request that reached a dual-stack socket.
+struct IpAddress {
+  std::array<std::uint8_t, 16> bytes{};
+  friend bool operator==(const IpAddress&, const IpAddress&) = default;
+};
+// "10.0.0.5", "2001:db8::5", "[2001:db8::5]", "::ffff:10.0.0.5"; nullopt otherwise.
+std::optional<IpAddress> parse_ip_address(std::string_view text);
+// A trusted peer's address: an IP address and an optional port (0: any port).
+struct PeerAddress {
+  IpAddress ip;
+  std::uint16_t port = 0;
+};
+// "10.0.0.5", "10.0.0.5:5060", "2001:db8::5", "[2001:db8::5]", "[2001:db8::5]:5060".
+std::optional<PeerAddress> parse_peer_address(std::string_view text);
+// P9: a pool address must be a sip: or sips: URI with a host (and, if given, a port in
+// 1-65535): "sip:pool2.contoso.com:5060", "sip:127.0.0.1:5070;transport=tcp".
+bool is_pool_address(std::string_view text);
 
 // C4: a custom music-on-hold file per pool; the bytes live in the store.
 struct MusicFile {
@@ -81,6 +127,7 @@ struct Deployment {
   std::vector<VoicePolicy> policies;
   std::vector<User> users;
   std::vector<MusicFile> music;
+  std::vector<TrustedPeer> trusted_peers{};  // S8
 
   const Pool* find_pool(std::string_view name) const;
   Pool* find_pool(std::string_view name);
@@ -91,6 +138,7 @@ struct Deployment {
   const User* find_user(std::string_view name) const;
   User* find_user(std::string_view name);
   const MusicFile* find_music(std::string_view pool) const;
+  const TrustedPeer* find_trusted_peer(std::string_view name) const;
   // Adds the pool with defaults if it is not there yet (pools are created on first use).
   Pool& ensure_pool(std::string_view name);
 

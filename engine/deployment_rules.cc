@@ -85,6 +85,59 @@ void check_number_outside_ranges(const Deployment& d, const std::vector<RangeBou
                        " (O6: orbit numbers are virtual extensions)");
 }
 
+bool is_lower_hex(std::string_view s, std::size_t digits) {
+  if (s.size() != digits) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+// S10: the store keeps HA1s, never a password; a realm and both HA1s come together.
+void check_credentials(const User& u, Findings& v) {
+  const std::string who = "user \"" + u.name + "\"";
+  if (u.digest_realm.empty() && u.ha1_md5.empty() && u.ha1_sha256.empty()) return;
+  if (u.digest_realm.empty() || u.ha1_md5.empty() || u.ha1_sha256.empty()) {
+    v.errors.push_back(who + " has only part of its digest credentials (digest_realm, ha1_md5 and ha1_sha256 "
+                       "are set together; set them with `cpark user set " + u.name + " --password`) (S10)");
+    return;
+  }
+  if (!is_lower_hex(u.ha1_md5, 32))
+    v.errors.push_back(who + " ha1_md5 \"" + u.ha1_md5 +
+                       "\" must be 32 lower-case hex digits, the MD5 HA1 of the password (S10)");
+  if (!is_lower_hex(u.ha1_sha256, 64))
+    v.errors.push_back(who + " ha1_sha256 \"" + u.ha1_sha256 +
+                       "\" must be 64 lower-case hex digits, the SHA-256 HA1 of the password (S10)");
+  for (char c : u.digest_realm)
+    if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\' || c == 0x7f) {
+      v.errors.push_back(who + " digest realm \"" + u.digest_realm +
+                         "\" may not hold quotes, backslashes or control characters (S10)");
+      break;
+    }
+}
+
+// S8: trusted peers have unique names and addresses a server can compare.
+void check_trusted_peers(const Deployment& d, Findings& v) {
+  boost::unordered_flat_set<std::string_view> names;
+  std::vector<std::pair<PeerAddress, const TrustedPeer*>> seen;
+  for (auto& p : d.trusted_peers) {
+    if (p.name.empty()) v.errors.push_back("a trusted peer has an empty name (S8)");
+    else if (!names.insert(p.name).second)
+      v.errors.push_back("trusted peer \"" + p.name + "\" is defined twice (S8: names are unique)");
+    auto a = parse_peer_address(p.address);
+    if (!a) {
+      v.errors.push_back("trusted peer \"" + p.name + "\" address \"" + p.address +
+                         "\" must be an IPv4 or IPv6 address, optionally with a port: 10.0.0.5, "
+                         "10.0.0.5:5060 or [2001:db8::5]:5060 (S8)");
+      continue;
+    }
+    for (auto& [other, peer] : seen)
+      if (other.ip == a->ip && other.port == a->port)
+        v.errors.push_back("trusted peer \"" + p.name + "\" address \"" + p.address +
+                           "\" is already trusted peer \"" + peer->name + "\" (S8)");
+    seen.emplace_back(*a, &p);
+  }
+}
+
 void check_users(const Deployment& d, const std::vector<RangeBounds>& bounds, const std::vector<bool>& parsed,
                  Findings& v) {
   boost::unordered_flat_set<std::string_view> names, extensions;
@@ -110,6 +163,7 @@ void check_users(const Deployment& d, const std::vector<RangeBounds>& bounds, co
     if (!u.policy.empty() && !d.find_policy(u.policy))
       v.errors.push_back("user \"" + u.name + "\" voice policy \"" + u.policy +
                          "\" does not exist (V2: create it with `cpark policy set`)");
+    check_credentials(u, v);
     if (u.ring_timeout_seconds < kMinUserRingSeconds || u.ring_timeout_seconds > kMaxUserRingSeconds)
       v.errors.push_back("user \"" + u.name + "\" ring timeout " + std::to_string(u.ring_timeout_seconds) +
                          " s is outside 1-600 s (G8)");
@@ -162,6 +216,9 @@ Result<DeploymentPtr> validate_deployment(Deployment d) {
   for (auto& p : d.pools) {
     if (p.name.empty()) v.errors.push_back("a pool has an empty name (O1)");
     if (!pools.insert(p.name).second) v.errors.push_back("pool \"" + p.name + "\" is defined twice (O1)");
+    if (!p.address.empty() && !is_pool_address(p.address))
+      v.errors.push_back("pool \"" + p.name + "\" address \"" + p.address +
+                         "\" must be a sip: URI with a host, like sip:pool2.contoso.com:5060, or empty (P9)");
   }
   std::vector<RangeBounds> bounds;
   std::vector<bool> parsed;
@@ -178,6 +235,7 @@ Result<DeploymentPtr> validate_deployment(Deployment d) {
     if (!policies.insert(p.name).second) v.errors.push_back("voice policy \"" + p.name + "\" is defined twice (V2)");
   }
   check_users(d, bounds, parsed, v);
+  check_trusted_peers(d, v);
   for (auto& m : d.music)
     if (!d.find_pool(m.pool))
       v.errors.push_back("music file \"" + m.file_name + "\" is for unknown pool \"" + m.pool + "\" (C4)");

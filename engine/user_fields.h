@@ -17,7 +17,8 @@ struct UserField {
 };
 
 // Calls f(field, member pointer) for every field, in the store's column order. Members
-// are std::string, std::vector<std::string>, std::int64_t or bool.
+// are std::string, std::vector<std::string>, std::int64_t or bool. New fields go at the
+// end: an older store gains their columns in place (Store::upgrade adds any missing one).
 template <class F>
 void for_each_user_field(F&& f) {
   f(UserField{"name", "name", true}, &User::name);
@@ -34,6 +35,10 @@ void for_each_user_field(F&& f) {
   f(UserField{"ring_timeout", "ring_timeout_seconds"}, &User::ring_timeout_seconds);
   f(UserField{"no_answer_target", "no_answer_target"}, &User::no_answer_target);
   f(UserField{"homed_online", "homed_online"}, &User::homed_online);
+  // S10 (schema 3): digest credentials as HA1, never the password.
+  f(UserField{"digest_realm", "digest_realm"}, &User::digest_realm);
+  f(UserField{"ha1_md5", "ha1_md5"}, &User::ha1_md5);
+  f(UserField{"ha1_sha256", "ha1_sha256"}, &User::ha1_sha256);
 }
 
 }  // namespace cpark

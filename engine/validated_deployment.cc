@@ -17,6 +17,9 @@ void ValidatedDeployment::derive(std::vector<RangeBounds> bounds, std::vector<st
   }
   std::sort(ranges_by_key_.begin(), ranges_by_key_.end(), [](auto& a, auto& b) { return a.first < b.first; });
 
+  peer_addresses_.reserve(d_.trusted_peers.size());
+  for (auto& p : d_.trusted_peers) peer_addresses_.push_back(parse_peer_address(p.address).value_or(PeerAddress{}));
+
   pool_info_.resize(d_.pools.size());
   for (std::uint32_t i = 0; i < d_.pools.size(); ++i) {
     PoolInfo& p = pool_info_[i];
@@ -71,6 +74,22 @@ std::optional<std::uint32_t> ValidatedDeployment::find_user_by_number(std::strin
   auto it = number_index_.find(number);
   if (it == number_index_.end()) return std::nullopt;
   return it->second;
+}
+
+const TrustedPeer* ValidatedDeployment::find_trusted_peer(std::string_view ip, std::uint16_t port) const {
+  if (peer_addresses_.empty()) return nullptr;
+  auto a = parse_ip_address(ip);
+  return a ? find_trusted_peer(*a, port) : nullptr;
+}
+
+const TrustedPeer* ValidatedDeployment::find_trusted_peer(const IpAddress& ip, std::uint16_t port) const {
+  const TrustedPeer* any_port = nullptr;
+  for (std::size_t i = 0; i < peer_addresses_.size(); ++i) {
+    if (peer_addresses_[i].ip != ip) continue;
+    if (peer_addresses_[i].port == port) return &d_.trusted_peers[i];
+    if (peer_addresses_[i].port == 0 && !any_port) any_port = &d_.trusted_peers[i];
+  }
+  return any_port;
 }
 
 std::optional<std::uint32_t> ValidatedDeployment::range_containing(const OrbitNumber& n) const {

@@ -68,6 +68,12 @@ class ValidatedDeployment {
   static constexpr std::uint32_t kNoRange = ~std::uint32_t{0};
   std::uint32_t range_index(const OrbitNumber& n) const;
 
+  // S8: the trusted peer a request from `ip` ("10.0.0.5", "2001:db8::5", "[2001:db8::5]",
+  // "::ffff:10.0.0.5") and `port` comes from, or null. A peer with that exact port wins
+  // over one without a port, which matches any port.
+  const TrustedPeer* find_trusted_peer(std::string_view ip, std::uint16_t port) const;
+  const TrustedPeer* find_trusted_peer(const IpAddress& ip, std::uint16_t port) const;
+
  private:
   friend Result<DeploymentPtr> validate_deployment(Deployment d);
   struct Key {};  // only validate_deployment builds one
@@ -84,6 +90,7 @@ class ValidatedDeployment {
   std::vector<UserInfo> user_info_;
   std::vector<RangeBounds> bounds_;
   std::vector<std::uint32_t> range_pool_;
+  std::vector<PeerAddress> peer_addresses_;  // parallel to d_.trusted_peers
   // Ranges sorted by their first number's key, with both keys inline: a lookup reads one
   // small array (linear for a handful of ranges, binary search beyond).
   struct KeyedRange {

@@ -7,7 +7,8 @@ packages=(
   libsqlite3-dev sqlite3
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libboost1.81-dev
+  libboost1.81-dev                             # Boost.Asio and Boost.Beast: server/, its control endpoint
+  libspdlog-dev                                # server/control: the event log
   libsndfile1-dev libsamplerate0-dev  # media/: music decoding and resampling
   libssl-dev                                   # sip/: digest authentication (MD5, SHA-256)
   libosip2-dev libsofia-sip-ua-dev             # bench/sip: the parsers cpark is measured against

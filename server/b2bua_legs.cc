@@ -7,7 +7,6 @@
 
 #include "engine/identity.h"
 #include "server/b2bua.h"
-#include "server/deployment_extras.h"
 #include "sip/message_builder.h"
 
 namespace cpark::server {
@@ -677,7 +676,7 @@ void B2bua::route_to_pool(Time now, const RouteToPool& r) {
   const std::string pool = engine_.pool_name(r.pool);
   const Pool* p = engine_.deployment().data().find_pool(pool);
   sip::Uri uri;
-  const std::string address = p ? pool_address(*p) : std::string();
+  const std::string address = p ? p->address : std::string();
   if (address.empty() || !sip::parse_uri(address, uri)) {
     log(LogEvent::Level::warn, "route_refused", {{"number", r.number.to_string()}, {"pool", pool},
                                                  {"why", "the owning pool has no address"}});

@@ -5,7 +5,6 @@
 
 #include "engine/identity.h"
 #include "server/b2bua.h"
-#include "server/deployment_extras.h"
 #include "sip/digest.h"
 #include "sip/message_builder.h"
 
@@ -98,7 +97,7 @@ std::optional<B2bua::Caller> B2bua::identify(Time now, sip::ServerTransactionId 
     if (auto verdict = authenticate(now, st, m, u); !verdict) return std::nullopt;
     return c;
   }
-  if (const TrustedPeer* peer = find_trusted_peer(d, source.host(), source.port)) {
+  if (const TrustedPeer* peer = d.find_trusted_peer(source.host(), source.port)) {
     c.trusted_peer = true;  // a PBX gateway (S8): may call users and retrieve
     if (c.display.empty()) c.display = peer->name;
     return c;
@@ -115,8 +114,7 @@ std::optional<B2bua::Caller> B2bua::identify(Time now, sip::ServerTransactionId 
 // S10: users with a password prove it with digest (RFC 3261 §22, MD5 or SHA-256 per
 // RFC 8760). REGISTER is challenged with 401, everything else with 407.
 bool B2bua::authenticate(Time now, sip::ServerTransactionId st, const sip::Message& m, const User& u) {
-  const Credentials cred_of_user = credentials_of(u);
-  if (!cred_of_user.has_password()) {
+  if (!u.has_password()) {
     if (!config_.require_auth) return true;
     ++auth_failures_;
     refuse(now, st, 403, "user " + u.name + " has no password and this server requires authentication");
@@ -132,13 +130,13 @@ bool B2bua::authenticate(Time now, sip::ServerTransactionId st, const sip::Messa
     if (h.kind != credentials_header) continue;
     sip::DigestCredentials cred;
     if (!sip::parse_credentials(h.value, cred) || cred.username.empty()) continue;
-    if (cred.realm != cred_of_user.realm) continue;  // credentials for someone else's realm
+    if (cred.realm != u.digest_realm) continue;  // credentials for someone else's realm
     tried = true;
     const std::string& ha1 =
-        cred.algorithm == sip::DigestAlgorithm::sha256 ? cred_of_user.ha1_sha256 : cred_of_user.ha1_md5;
+        cred.algorithm == sip::DigestAlgorithm::sha256 ? u.ha1_sha256 : u.ha1_md5;
     if (ha1.empty() || !cred.algorithm_known) continue;
     const sip::DigestVerdict v =
-        sip::verify_credentials(cred, ha1, cred_of_user.realm, m.method_text(), m.request_uri(),
+        sip::verify_credentials(cred, ha1, u.digest_realm, m.method_text(), m.request_uri(),
                                 config_.nonce_secret, now, config_.nonce_lifetime);
     if (v == sip::DigestVerdict::ok) {
       ok = true;
@@ -161,11 +159,11 @@ bool B2bua::authenticate(Time now, sip::ServerTransactionId st, const sip::Messa
   const sip::HeaderKind challenge_header =
       is_register ? sip::HeaderKind::www_authenticate : sip::HeaderKind::proxy_authenticate;
   // Offer SHA-256 first (RFC 8760 §2.4: in order of preference), MD5 for older phones.
-  if (!cred_of_user.ha1_sha256.empty())
+  if (!u.ha1_sha256.empty())
     scratch_.add(challenge_header,
-                 sip::make_challenge(cred_of_user.realm, nonce, sip::DigestAlgorithm::sha256, stale));
-  if (!cred_of_user.ha1_md5.empty())
-    scratch_.add(challenge_header, sip::make_challenge(cred_of_user.realm, nonce, sip::DigestAlgorithm::md5, stale));
+                 sip::make_challenge(u.digest_realm, nonce, sip::DigestAlgorithm::sha256, stale));
+  if (!u.ha1_md5.empty())
+    scratch_.add(challenge_header, sip::make_challenge(u.digest_realm, nonce, sip::DigestAlgorithm::md5, stale));
   layer_.send_response(now, st, scratch_);
   return false;
 }

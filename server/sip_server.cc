@@ -9,15 +9,21 @@
 #include <boost/asio.hpp>
 #include <condition_variable>
 #include <deque>
+#include <map>
+#include <unordered_map>
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
+#include <charconv>
 #include <random>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <thread>
 
 #include "media/music.h"
 #include "server/b2bua.h"
+#include "server/control/control_endpoint.h"
+#include "server/control/serve_file.h"
+#include "server/control/utc_time.h"
 #include "server/music_player.h"
 #include "sip/stream_framer.h"
 #include "store/store.h"
@@ -65,8 +71,25 @@ bool to_sockaddr(std::string_view host, std::uint16_t port, sockaddr_storage& ou
   return false;
 }
 
-std::string json_escape(std::string_view s) {
-  return nlohmann::json(std::string(s)).dump();
+// "HOST:PORT" or "[V6]:PORT" as a TCP endpoint.
+std::optional<tcp::endpoint> parse_endpoint(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) return std::nullopt;
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned port = 0;
+  const std::string p = text.substr(colon + 1);
+  auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
+  if (ec != std::errc() || end != p.data() + p.size() || port > 65535) return std::nullopt;
+  boost::system::error_code bad;
+  const auto address = asio::ip::make_address(host, bad);
+  if (bad) return std::nullopt;
+  return tcp::endpoint(address, std::uint16_t(port));
+}
+
+std::string endpoint_text(const tcp::endpoint& e) {
+  const std::string host = e.address().to_string();
+  return (e.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(e.port());
 }
 
 }  // namespace
@@ -105,6 +128,8 @@ class SipServer {
   void flush();
   void arm_timer();
   void on_log(const LogEvent& e);
+  Status start_control();
+  ServerStatus status();
   void start_store_worker();
   void apply_from_store(DeploymentPtr d, std::int64_t revision, bool force);
   void on_signal();
@@ -142,7 +167,10 @@ class SipServer {
   std::condition_variable worker_wake_;
   bool worker_stop_ = false, worker_reload_ = false, worker_force_ = false;
   std::int64_t served_revision_ = 0;
-  std::mutex log_mutex_;
+  std::unique_ptr<EventLog> log_;
+  std::unique_ptr<ControlEndpoint> control_;
+  std::string control_address_;
+  bool serve_file_written_ = false;
 };
 
 // --- start-up ----------------------------------------------------------------------------
@@ -181,6 +209,8 @@ Status SipServer::bind_all() {
 }
 
 Result<int> SipServer::run() {
+  log_ = std::make_unique<EventLog>(options_.log_format, std::make_shared<spdlog::sinks::stderr_sink_mt>(),
+                                    options_.verbose ? LogLevel::debug : LogLevel::info);
   // The deployment first: a server that cannot serve its store does not start.
   {
     Store store(options_.store_path);
@@ -211,6 +241,7 @@ Result<int> SipServer::run() {
     core_ = std::make_unique<B2bua>(config_);
     core_->set_log([this](const LogEvent& e) { on_log(e); });
     if (Status s = core_->serve(now(), std::move(*d), false, served_revision_); !s) return s.error();
+    if (Status s = start_control(); !s) return s.error();
   }
   for (auto& e : udp_) read_udp(e);
   for (auto& a : acceptors_) accept(*a);
@@ -233,6 +264,7 @@ Result<int> SipServer::run() {
     started.fields.push_back({"pool", config_.pool});
     started.fields.push_back({"rtp", config_.rtp_host + ":" + std::to_string(config_.rtp_port)});
     started.fields.push_back({"revision", std::to_string(served_revision_)});
+    if (control_) started.fields.push_back({"control", control_address_});
     on_log(started);
   }
   arm_timer();
@@ -472,32 +504,75 @@ void SipServer::arm_timer() {
 // --- logs --------------------------------------------------------------------------------
 
 void SipServer::on_log(const LogEvent& e) {
-  if (e.level == LogEvent::Level::debug && !options_.verbose) return;
-  static const char* kLevels[] = {"debug", "info", "warn", "error"};
-  const auto wall = std::chrono::system_clock::now();
-  const std::time_t secs = std::chrono::system_clock::to_time_t(wall);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(wall.time_since_epoch()).count() % 1000;
-  char stamp[64];
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, int(ms));
-  std::string line;
-  if (options_.log_format == LogFormat::json) {
-    line = std::string("{\"time\":\"") + stamp + "\",\"level\":\"" + kLevels[int(e.level)] + "\",\"event\":" +
-           json_escape(e.name);
-    for (auto& [k, v] : e.fields) line += "," + json_escape(k) + ":" + json_escape(v);
-    line += "}";
-  } else {
-    line = std::string(stamp) + " " + kLevels[int(e.level)] + " " + e.name;
-    for (auto& [k, v] : e.fields) {
-      line += " " + k + "=";
-      const bool plain = !v.empty() && v.find_first_of(" \"=\n\r\t") == std::string::npos;
-      line += plain ? v : json_escape(v);
+  static constexpr LogLevel kLevels[] = {LogLevel::debug, LogLevel::info, LogLevel::warn, LogLevel::error};
+  const LogLevel level = kLevels[int(e.level)];
+  if (!log_->enabled(level)) return;
+  std::vector<LogField> fields;
+  fields.reserve(e.fields.size());
+  for (const auto& [k, v] : e.fields) fields.emplace_back(k, FieldValue(v));
+  log_->event(level, e.name, fields);
+}
+
+// --- the control endpoint (S9, S11) --------------------------------------------------------
+
+Status SipServer::start_control() {
+  if (options_.control.empty()) return {};
+  const auto at = parse_endpoint(options_.control);
+  if (!at) return fail("--metrics \"" + options_.control + "\" is not ADDRESS:PORT (e.g. 127.0.0.1:9090)");
+  ControlHandlers h;
+  h.metrics = [this] {
+    MetricsSnapshot m = core_->metrics(now());
+    m.rtp_packets_sent = music_.packets_sent();
+    return m;
+  };
+  h.parked = [this] { return core_->parked(now()); };
+  h.status = [this] { return status(); };
+  h.check_deployment = [this](const Deployment& proposed) -> Status {
+    auto d = validate_deployment(proposed);
+    if (!d) return fail(d.message());
+    return core_->engine().check_deployment(now(), *d);
+  };
+  h.reload = [this](bool force) -> Status {
+    {
+      std::lock_guard lock(worker_mutex_);
+      worker_reload_ = true;
+      worker_force_ = worker_force_ || force;
     }
+    worker_wake_.notify_all();
+    return {};
+  };
+  try {
+    control_ = std::make_unique<ControlEndpoint>(io_, *at, std::move(h));
+  } catch (const ControlError& e) {
+    return fail(std::string(e.what()) + " (--metrics)");
   }
-  std::lock_guard lock(log_mutex_);
-  std::cerr << line << '\n';
+  control_address_ = endpoint_text(control_->local_endpoint());
+  ServeFile f;
+  f.pid = ::getpid();
+  f.control = control_address_;
+  f.domain = config_.domain;
+  f.version = options_.version;
+  f.started = format_utc_iso8601(std::chrono::system_clock::now());
+  if (Status s = write_serve_file(options_.store_path, f); !s)
+    log_->warn("cpark parked and cpark status will not find this server: " + s.message(), {});
+  else
+    serve_file_written_ = true;
+  return {};
+}
+
+ServerStatus SipServer::status() {
+  ServerStatus s;
+  core_->fill_status(now(), s);
+  s.version = options_.version;
+  s.store = options_.store_path;
+  s.control = control_address_;
+  s.pid = ::getpid();
+  for (auto& e : udp_) {
+    const auto ep = e.socket->local_endpoint();
+    s.listening.push_back({"udp", endpoint_text(tcp::endpoint(ep.address(), ep.port()))});
+  }
+  for (auto& a : acceptors_) s.listening.push_back({"tcp", endpoint_text(a->local_endpoint())});
+  return s;
 }
 
 // --- admin changes (S11) -----------------------------------------------------------------
@@ -596,6 +671,8 @@ void SipServer::finish() {
   worker_wake_.notify_all();
   if (worker_.joinable()) worker_.join();
   music_.stop();
+  if (control_) control_->stop();
+  if (serve_file_written_) remove_serve_file(options_.store_path, ::getpid());
   LogEvent e;
   e.name = "stopped";
   e.fields = {{"calls_left", std::to_string(core_ ? core_->legs() : 0)}};

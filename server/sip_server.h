@@ -11,6 +11,7 @@
 
 #include "common/result.h"
 #include "server/config.h"
+#include "server/control/event_log.h"
 #include "sip/transport.h"
 
 namespace cpark::server {
@@ -21,12 +22,11 @@ struct ListenSpec {
   std::uint16_t port = 5060;
 };
 
-enum class LogFormat { text, json };
-
 struct ServeOptions {
   std::string store_path = "./cpark.db";
   std::vector<ListenSpec> listen;            // default: UDP and TCP on 127.0.0.1:5060
   std::string control = "127.0.0.1:0";       // the control / metrics endpoint ("" = none)
+  std::string version;                       // reported by /status and the discovery file
   LogFormat log_format = LogFormat::text;
   bool verbose = false;                      // debug-level lines too
   bool realtime_media = false;               // SCHED_FIFO for the music thread

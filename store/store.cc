@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -70,7 +71,7 @@ std::vector<std::string> from_json(const std::string& s) {
 
 const char* kSchema = R"SQL(
 CREATE TABLE pools (name TEXT PRIMARY KEY, site TEXT NOT NULL, call_park_enabled INTEGER NOT NULL,
-                    orbit_choice TEXT NOT NULL);
+                    orbit_choice TEXT NOT NULL, address TEXT NOT NULL DEFAULT '');
 CREATE TABLE orbit_ranges (name TEXT PRIMARY KEY, start TEXT NOT NULL, end TEXT NOT NULL,
                            type TEXT NOT NULL, pool TEXT NOT NULL);
 CREATE TABLE call_park_settings (scope TEXT PRIMARY KEY, timeout_seconds INTEGER NOT NULL,
@@ -86,16 +87,29 @@ const char* kRevisionTable =
     "CREATE TABLE revision (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);"
     "INSERT INTO revision VALUES (1, 1);";
 
+// Schema 3: S8 trusted peers. (Schema 3 also added pools.address and the users' digest
+// columns, which upgrade() adds to older tables.)
+const char* kTrustedPeersTable = "CREATE TABLE IF NOT EXISTS trusted_peers (name TEXT PRIMARY KEY, address TEXT NOT NULL);";
+
 // The users table, its column list and its placeholders, from the one field list.
 template <class M> constexpr const char* sql_type() {
   return std::is_same_v<M, std::int64_t> || std::is_same_v<M, bool> ? "INTEGER" : "TEXT";
+}
+template <class M> constexpr const char* sql_default() {
+  return std::is_same_v<M, std::int64_t> || std::is_same_v<M, bool> ? "0" : "''";
+}
+// One column's definition. Every column but the key has a default, so a column added to
+// an existing table (ALTER TABLE ... ADD COLUMN) gives the rows already there that value.
+template <class M> std::string user_column_sql(const UserField& f, bool key) {
+  return std::string(f.column) + " " + sql_type<M>() +
+         (key ? " PRIMARY KEY" : std::string(" NOT NULL DEFAULT ") + sql_default<M>());
 }
 std::string users_table_sql() {
   std::string cols;
   for_each_user_field([&](const UserField& f, auto member) {
     using M = std::remove_cvref_t<decltype(std::declval<User>().*member)>;
-    cols += cols.empty() ? "" : ", ";
-    cols += std::string(f.column) + " " + sql_type<M>() + (cols.empty() ? " PRIMARY KEY" : " NOT NULL");
+    const bool key = cols.empty();
+    cols += (key ? "" : ", ") + user_column_sql<M>(f, key);
   });
   return "CREATE TABLE users (" + cols + ");";
 }
@@ -194,6 +208,7 @@ void Store::create_schema() {
   exec(kSchema);
   exec(users_table_sql().c_str());
   exec(kRevisionTable);
+  exec(kTrustedPeersTable);
   // C5: the global scope always exists; V1: the global policy exists, call park off.
   exec("INSERT INTO call_park_settings VALUES ('global', 90, 1, '', 1, 30)");
   exec("INSERT INTO voice_policies VALUES ('global', 0)");
@@ -203,7 +218,27 @@ void Store::create_schema() {
 
 void Store::upgrade(std::int64_t from_version) {
   Transaction t(*this);
+  auto columns = [&](const char* table) {
+    std::vector<std::string> have;
+    Statement info(db_, (std::string("SELECT name FROM pragma_table_info('") + table + "')").c_str());
+    while (info.step()) have.push_back(info.text(0));
+    return have;
+  };
+  auto has = [](const std::vector<std::string>& v, std::string_view name) {
+    return std::find(v.begin(), v.end(), name) != v.end();
+  };
   if (from_version < 2) exec(kRevisionTable);
+  if (from_version < 3) {
+    if (!has(columns("pools"), "address")) exec("ALTER TABLE pools ADD COLUMN address TEXT NOT NULL DEFAULT ''");
+    exec(kTrustedPeersTable);
+  }
+  // Fields added to the one user field list since the table was made (schema 3: the
+  // digest credentials) become columns, with their defaults for the users already there.
+  const std::vector<std::string> user_columns = columns("users");
+  for_each_user_field([&](const UserField& f, auto member) {
+    using M = std::remove_cvref_t<decltype(std::declval<User>().*member)>;
+    if (!has(user_columns, f.column)) exec(("ALTER TABLE users ADD COLUMN " + user_column_sql<M>(f, false)).c_str());
+  });
   exec(("PRAGMA user_version=" + std::to_string(kStoreSchemaVersion)).c_str());
   t.commit();
 }
@@ -218,10 +253,10 @@ void Store::bump_revision() { exec("UPDATE revision SET value = value + 1 WHERE 
 Deployment Store::load() const {
   Deployment d;
   {
-    Statement s(db_, "SELECT name, site, call_park_enabled, orbit_choice FROM pools ORDER BY name");
+    Statement s(db_, "SELECT name, site, call_park_enabled, orbit_choice, address FROM pools ORDER BY name");
     while (s.step())
       d.pools.push_back({s.text(0), s.text(1), s.integer(2) != 0,
-                         parse_orbit_choice(s.text(3)).value_or(OrbitChoice::Next)});
+                         parse_orbit_choice(s.text(3)).value_or(OrbitChoice::Next), s.text(4)});
   }
   {
     Statement s(db_, "SELECT name, start, end, type, pool FROM orbit_ranges ORDER BY name");
@@ -266,6 +301,10 @@ Deployment Store::load() const {
     Statement s(db_, "SELECT pool, file_name, checksum, size_bytes FROM music ORDER BY pool");
     while (s.step()) d.music.push_back({s.text(0), s.text(1), s.text(2), s.integer(3)});
   }
+  {
+    Statement s(db_, "SELECT name, address FROM trusted_peers ORDER BY name");
+    while (s.step()) d.trusted_peers.push_back({s.text(0), s.text(1)});
+  }
   return d;
 }
 
@@ -278,11 +317,13 @@ Result<DeploymentPtr> Store::load_validated() const {
 
 void Store::save(const Deployment& d) {
   exec("DELETE FROM pools; DELETE FROM orbit_ranges; DELETE FROM call_park_settings; "
-       "DELETE FROM voice_policies; DELETE FROM users;");
-  Statement pools(db_, "INSERT INTO pools VALUES (?,?,?,?)");
+       "DELETE FROM voice_policies; DELETE FROM users; DELETE FROM trusted_peers;");
+  Statement pools(db_, "INSERT INTO pools (name, site, call_park_enabled, orbit_choice, address) VALUES (?,?,?,?,?)");
   for (auto& p : d.pools)
     pools.bind(1, p.name).bind(2, p.site).bind(3, std::int64_t(p.call_park_enabled))
-        .bind(4, std::string(to_string(p.orbit_choice))).run();
+        .bind(4, std::string(to_string(p.orbit_choice))).bind(5, p.address).run();
+  Statement peers(db_, "INSERT INTO trusted_peers (name, address) VALUES (?,?)");
+  for (auto& p : d.trusted_peers) peers.bind(1, p.name).bind(2, p.address).run();
   Statement ranges(db_, "INSERT INTO orbit_ranges VALUES (?,?,?,?,?)");
   for (auto& r : d.ranges)
     ranges.bind(1, r.name).bind(2, r.start).bind(3, r.end).bind(4, std::string(to_string(r.type)))
@@ -315,12 +356,14 @@ void Store::save(const Deployment& d) {
   for (auto& p : stale) drop.bind(1, p).run();
 }
 
-Result<Warnings> Store::update(const Change& change) {
+Result<Warnings> Store::update(const Change& change, const Guard& before_commit) {
   Transaction t(*this);
   Deployment d = load();
   if (Status s = change(d); !s) return s.error();  // the transaction rolls back
   auto v = validate_deployment(d);
   if (!v) return v.error();
+  if (before_commit)
+    if (Status s = before_commit(d); !s) return s.error();
   save(d);
   bump_revision();
   t.commit();
@@ -340,12 +383,14 @@ Result<Warnings> Store::set_music(const std::string& pool, const std::string& fi
   return Warnings{};
 }
 
-Result<Warnings> Store::replace(Deployment d, const std::vector<MusicBytes>& music) {
+Result<Warnings> Store::replace(Deployment d, const std::vector<MusicBytes>& music, const Guard& before_commit) {
   d.music.clear();
   for (auto& m : music) d.music.push_back({m.pool, m.file_name, fnv1a_hex(m.bytes), std::int64_t(m.bytes.size())});
   auto v = validate_deployment(d);
   if (!v) return v.error();  // nothing was written
   Transaction t(*this);
+  if (before_commit)
+    if (Status s = before_commit(d); !s) return s.error();
   save(d);
   exec("DELETE FROM music");
   Statement s(db_, "INSERT INTO music VALUES (?,?,?,?,?)");

@@ -2,7 +2,9 @@
 // bytes of its music files. Every change runs in one IMMEDIATE transaction: load, change
 // in memory, validate the whole deployment (validate_deployment), write, bump the
 // store's revision, commit. A change that breaks a rule is rolled back and leaves the
-// database file untouched. A running server polls revision() to see admin changes.
+// database file untouched. A running server polls revision() to see admin changes; a
+// guard lets the caller ask that server about the validated change before it commits
+// (O7/O8 for live parks, S11), with the write lock held so nothing slips in between.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -24,8 +26,9 @@ struct StoreError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Version 2 added the revision row.
-constexpr int kStoreSchemaVersion = 2;
+// Version 2 added the revision row; version 3 pool addresses (P9), users' digest
+// credentials (S10) and trusted peers (S8). Older stores are upgraded in place.
+constexpr int kStoreSchemaVersion = 3;
 
 // Rules a committed change did not break but recommended practice advises against.
 using Warnings = std::vector<std::string>;
@@ -47,14 +50,17 @@ class Store {
 
   // A change edits the deployment or refuses with the sentence that says why.
   using Change = std::function<Status(Deployment&)>;
-  Result<Warnings> update(const Change& change);
+  // Called with the changed deployment once it passed every rule, before it is written;
+  // refusing rolls the change back.
+  using Guard = std::function<Status(const Deployment& proposed)>;
+  Result<Warnings> update(const Change& change, const Guard& before_commit = {});
 
   // C4: stores a copy of a music file for `pool` (validated like any change).
   Result<Warnings> set_music(const std::string& pool, const std::string& file_name, const std::string& bytes);
   std::optional<std::string> music_bytes(const std::string& pool) const;
 
   // M4 import: replaces the whole deployment and its music in one transaction.
-  Result<Warnings> replace(Deployment d, const std::vector<MusicBytes>& music);
+  Result<Warnings> replace(Deployment d, const std::vector<MusicBytes>& music, const Guard& before_commit = {});
 
  private:
   class Transaction;

@@ -1,6 +1,7 @@
 // The `cpark` binary against a temporary store: each command family, every rejection
 // path (exit code, one line naming the value and the rule), and a store that stays
-// byte-for-byte unchanged after a rejected command.
+// byte-for-byte unchanged after a rejected command. Commands that meet a running server
+// (S11) run against a control endpoint with fake handlers inside this test process.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -9,10 +10,16 @@
 #include <chrono>
 #include <thread>
 
+#include <atomic>
+#include <boost/asio/post.hpp>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "engine/orbit_range.h"
+#include "server/control/control_endpoint.h"
+#include "server/control/serve_file.h"
 
 namespace {
 
@@ -188,6 +195,9 @@ TEST_F(CliTest, C4_MusicUploadKeepsCopy) {
 
 TEST_F(CliTest, M4_ExportThenImportIntoFreshStore) {
   must("user set alice --private-line 4255550100 --delegates sip:assistant@x.com");
+  must("user set bob --password s3cret --realm contoso.com");
+  must("pool set pool1 --address 'sip:127.0.0.1:5070;transport=tcp'");
+  must("peer add pbx --address '[2001:db8::5]:5060'");
   must("export " + (dir / "d.toml").string());
   const std::string first = slurp(dir / "d.toml");
   store = (dir / "fresh.db").string();
@@ -195,6 +205,65 @@ TEST_F(CliTest, M4_ExportThenImportIntoFreshStore) {
   EXPECT_NE(r.out.find("imported 1 pool(s), 2 range(s), 2 user(s)"), std::string::npos) << r.out;
   must("export " + (dir / "d2.toml").string());
   EXPECT_EQ(slurp(dir / "d2.toml"), first);
+  EXPECT_EQ(json("user get bob")[0]["digest_realm"], "contoso.com");
+  EXPECT_EQ(json("pool get pool1")[0]["address"], "sip:127.0.0.1:5070;transport=tcp");
+  EXPECT_EQ(json("peer get pbx")[0]["address"], "[2001:db8::5]:5060");
+}
+
+// S10: the password is stored only as HA1 (MD5 and SHA-256 of user:realm:password).
+TEST_F(CliTest, S10_PasswordIsStoredOnlyAsHa1) {
+  must("user add alice@contoso.com --extension 1003 --pool pool1 --password 'pa55-w0rd'");
+  auto u = json("user get alice@contoso.com")[0];
+  EXPECT_EQ(u["digest_realm"], "contoso.com");  // the domain of the user's name
+  EXPECT_EQ(u["ha1_md5"], "116599427d634ab026198c117bcaa177");  // MD5("alice:contoso.com:pa55-w0rd")
+  EXPECT_EQ(u["ha1_sha256"].get<std::string>().size(), 64u);
+  const std::string human = must("user get alice@contoso.com").out;
+  EXPECT_NE(human.find("password          : set (realm contoso.com)"), std::string::npos) << human;
+  EXPECT_EQ(human.find("116599427d"), std::string::npos) << "hashes are not shown to people";
+  EXPECT_NE(must("user get bob").out.find("password          : not set"), std::string::npos);
+  std::string stored = slurp(store) + slurp(store + "-wal");
+  EXPECT_EQ(stored.find("pa55-w0rd"), std::string::npos) << "the password itself is never stored";
+  // --password-stdin: one line, so the password stays out of the process list.
+  std::ofstream(dir / "pw") << "other-pw\r\n";
+  must("user set bob --password-stdin --realm contoso.com < " + quote((dir / "pw").string()));
+  EXPECT_EQ(json("user get bob")[0]["ha1_md5"], "677cffea0c74294fef27205d22ef2dfa");  // MD5("bob:contoso.com:other-pw")
+  must("user set bob --password ''");
+  EXPECT_EQ(json("user get bob")[0]["digest_realm"], "");
+  EXPECT_EQ(json("user get bob")[0]["ha1_md5"], "");
+  refused("user set bob --password x", "user \"bob\" has no domain in its name to use as the digest realm; give --realm", 2);
+  refused("user set bob --realm contoso.com", "--realm needs --password", 2);
+  std::ofstream(dir / "empty") << "";
+  refused("user set bob --password-stdin --realm contoso.com < " + quote((dir / "empty").string()),
+          "read no password", 2);
+  refused("user set bob --password x --password-stdin", "excludes", 2);
+  refused("user set bob --password x --realm 'a\"b'", "may not hold quotes", 1);
+}
+
+TEST_F(CliTest, S8_TrustedPeers) {
+  must("peer add pbx --address 10.0.0.5:5060");
+  must("peer add gw6 --address 2001:db8::5");
+  auto list = json("peer get");
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0]["name"], "gw6");
+  EXPECT_NE(must("peer get pbx").out.find("address : 10.0.0.5:5060"), std::string::npos);
+  refused("peer add pbx --address 10.0.0.6", "trusted peer \"pbx\" already exists (S8");
+  refused("peer add other --address 10.0.0.5:5060", "is already trusted peer \"pbx\" (S8)");
+  refused("peer add gw --address gateway.contoso.com", "address \"gateway.contoso.com\" must be an IPv4 or IPv6 address");
+  refused("peer add gw", "--address is required", 2);
+  refused("peer remove nothere", "no trusted peer named \"nothere\" (S8)");
+  refused("peer get nothere", "no trusted peer named");
+  must("peer remove pbx");
+  EXPECT_EQ(json("peer get").size(), 1u);
+}
+
+TEST_F(CliTest, P9_PoolAddress) {
+  must("pool set pool2 --address sip:pool2.contoso.com:5060");
+  EXPECT_EQ(json("pool get pool2")[0]["address"], "sip:pool2.contoso.com:5060");
+  EXPECT_EQ(json("pool get pool1")[0]["address"], "");
+  refused("pool set pool2 --address pool2.contoso.com",
+          "pool \"pool2\" address \"pool2.contoso.com\" must be a sip: URI with a host, like sip:pool2.contoso.com:5060, or empty (P9)");
+  must("pool set pool2 --address ''");
+  EXPECT_EQ(json("pool get pool2")[0]["address"], "");
 }
 
 TEST_F(CliTest, M3_NormalizationCheck) {
@@ -328,6 +397,144 @@ TEST_F(CliTest, D7_CtrlCKeepsFinishedReplications) {
   auto summary = nlohmann::json::parse(slurp(fs::path(out) / "summary.json"));
   EXPECT_EQ(summary["interrupted"], true);
   EXPECT_LT(summary["points"][0]["replications_completed"].get<int>(), 400);
+}
+
+// A stand-in for `cpark serve` on the test's store: its control endpoint answers with one
+// parked call on orbit *7001, refuses deployments that leave *7001 outside every CallPark
+// range (O8), and counts checks and reloads.
+class FakeServer {
+ public:
+  explicit FakeServer(const std::string& store) : store_(store) {
+    using namespace cpark;
+    server::ControlHandlers h;
+    h.parked = [] {
+      return std::vector<server::ParkedCallRow>{
+          {"*7001", "pool1", 17, "sip:bob@contoso.com", "alice", 42.7, 1, true}};
+    };
+    h.status = [] {
+      server::ServerStatus s;
+      s.version = "0.1.0";
+      s.domain = "contoso.com";
+      s.pool = "pool1";
+      s.listening = {{"udp", "127.0.0.1:5060"}, {"tcp", "127.0.0.1:5060"}};
+      s.pid = 4242;
+      s.uptime_seconds = 3723;
+      s.parked_calls = 1;
+      return s;
+    };
+    h.check_deployment = [this](const Deployment& d) -> Status {
+      ++checks;
+      const auto orbit = parse_orbit_number("*7001");
+      for (auto& r : d.ranges)
+        if (auto b = validate_range(r); b && r.type == RangeType::CallPark && b->contains(*orbit)) return {};
+      return fail("1 parked call(s) would lose their orbit: orbit *7001 (parked by alice for 42 s)");
+    };
+    h.reload = [this](bool force) -> Status {
+      ++reloads;
+      last_force = force;
+      return {};
+    };
+    endpoint_ = std::make_unique<server::ControlEndpoint>(
+        io_, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0), std::move(h));
+    address = "127.0.0.1:" + std::to_string(endpoint_->local_endpoint().port());
+    EXPECT_TRUE(server::write_serve_file(store_, {::getpid(), address, "contoso.com", "0.1.0", ""}).ok());
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~FakeServer() {
+    boost::asio::post(io_, [this] { endpoint_->stop(); });
+    thread_.join();
+    cpark::server::remove_serve_file(store_, ::getpid());
+  }
+
+  std::string address;
+  std::atomic<int> checks{0}, reloads{0};
+  std::atomic<bool> last_force{false};
+
+ private:
+  std::string store_;
+  boost::asio::io_context io_;
+  std::unique_ptr<cpark::server::ControlEndpoint> endpoint_;
+  std::thread thread_;
+};
+
+TEST_F(CliTest, S11_ParkedListsCallsLikeParkedcallsShow) {
+  FakeServer server(store);
+  const std::string out = must("parked").out;
+  EXPECT_EQ(out,
+            "Orbit  Pool   Parked party         Parker  Parked  Ringbacks\n"
+            "*7001  pool1  sip:bob@contoso.com  alice     0:42  1 (ringing back)\n"
+            "1 parked call(s) in total.\n");
+  auto j = json("parked");
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["orbit"], "*7001");
+  EXPECT_EQ(j[0]["park_id"], 17);
+  // --server reaches a server whatever the store.
+  const std::string other = store;
+  store = (dir / "elsewhere.db").string();
+  EXPECT_EQ(must("parked --server " + server.address).out, out);
+  EXPECT_FALSE(fs::exists(store)) << "reading a server's state does not create a store";
+  store = other;
+}
+
+TEST_F(CliTest, S11_StatusIsAFormatList) {
+  FakeServer server(store);
+  const std::string out = must("status").out;
+  EXPECT_NE(out.find("domain         : contoso.com\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("listening      : udp 127.0.0.1:5060, tcp 127.0.0.1:5060\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("uptime         : 1:02:03\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("parked_calls   : 1\n"), std::string::npos) << out;
+  EXPECT_EQ(json("status")["pid"], 4242);
+}
+
+TEST_F(CliTest, S11_WithoutARunningServerParkedAndStatusSaySoAndExit3) {
+  refused("parked", "no server running for store " + store + "; start one with `cpark serve --store " + store + "`", 3);
+  refused("status", "no server running for store", 3);
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  waitpid(child, nullptr, 0);  // a pid that names no process now
+  ASSERT_TRUE(cpark::server::write_serve_file(store, {child, "127.0.0.1:9", "", "", ""}).ok());
+  refused("parked", "(stale file from pid " + std::to_string(child) + "); start one with", 3);
+  refused("status --server 127.0.0.1:9", "cannot connect to the server at 127.0.0.1:9", 3);
+  refused("parked --server nowhere", "server address \"nowhere\" must be HOST:PORT", 3);
+  must("orbit set park1 --end '*7049'");  // a stale file does not get in the way of changes
+}
+
+TEST_F(CliTest, O8_RunningServerProtectsLiveParksUnlessForced) {
+  FakeServer server(store);
+  refused("orbit remove park1",
+          "the running server refuses the change: 1 parked call(s) would lose their orbit: orbit *7001 (parked by "
+          "alice for 42 s); add --force to end those parked calls (fallback or disconnect) and apply it (O8)");
+  refused("orbit set park1 --start '*7050' --end '*7099'", "1 parked call(s) would lose their orbit");
+  std::ofstream(dir / "no-park1.toml") << "[[pools]]\nname = \"pool1\"\n[[orbit_ranges]]\nname = \"other\"\n"
+                                          "start = \"*8000\"\nend = \"*8009\"\nservice = \"pool1\"\n";
+  refused("import " + (dir / "no-park1.toml").string(), "1 parked call(s) would lose their orbit");
+  EXPECT_EQ(server.checks, 3);
+  EXPECT_EQ(server.reloads, 0) << "nothing was committed, nothing to reload";
+
+  must("orbit set park1 --end '*7049'");  // *7001 stays inside: fine
+  EXPECT_EQ(server.reloads, 1);
+  EXPECT_FALSE(server.last_force);
+  Outcome forced = must("orbit remove park1 --force");
+  EXPECT_NE(forced.err.find("cpark: warning: forced: 1 parked call(s) would lose their orbit"), std::string::npos)
+      << forced.err;
+  EXPECT_EQ(server.reloads, 2);
+  EXPECT_TRUE(server.last_force) << "the server learns the change was forced";
+  EXPECT_EQ(json("orbit get").size(), 1u);
+
+  must("user set alice --line 4711");  // not the orbit table: no check, but applied at once
+  EXPECT_EQ(server.checks, 5);
+  EXPECT_EQ(server.reloads, 3);
+  EXPECT_FALSE(server.last_force);
+}
+
+TEST_F(CliTest, S11_AServerThatCannotBeReachedDoesNotStopChanges) {
+  // A discovery file naming this (live) process and a port where nothing listens.
+  ASSERT_TRUE(cpark::server::write_serve_file(store, {::getpid(), "127.0.0.1:9", "", "", ""}).ok());
+  Outcome r = must("orbit set park1 --end '*7049'");
+  EXPECT_NE(r.err.find("could not check the change"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("picks the change up within a second by polling the store"), std::string::npos) << r.err;
+  EXPECT_EQ(json("orbit get park1")[0]["end"], "*7049");
+  cpark::server::remove_serve_file(store, ::getpid());
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// Whole-deployment rules: O1, O4, O5 (per pool), O6, C1-C6, V1-V2, G2, G7.
+// Whole-deployment rules: O1, O4, O5 (per pool), O6, C1-C6, V1-V2, G2, G7, and what the
+// server needs of the store: pool addresses (P9), digest credentials (S10), trusted peers (S8).
 #include <gtest/gtest.h>
 
 #include "engine/deployment_rules.h"
@@ -206,6 +207,140 @@ TEST(M1_Users, UniqueNamesExtensionsAndKnownPool) {
   d = small_deployment();
   d.users[1].pool = "nowhere";
   EXPECT_NE(first_error(d).find("not a known pool"), std::string::npos);
+}
+
+TEST(P9_PoolAddress, EmptyOrASipUriWithAHost) {
+  auto d = small_deployment();
+  for (const char* ok : {"", "sip:pool2.contoso.com", "sip:pool2.contoso.com:5060", "sips:pool2.contoso.com",
+                         "sip:127.0.0.1:5070;transport=tcp", "sip:[2001:db8::5]:5060", "SIP:Pool2.Contoso.com",
+                         "sip:park@pool2.contoso.com"}) {
+    d.pools[1].address = ok;
+    EXPECT_EQ(first_error(d), "") << ok;
+  }
+  for (const char* bad : {"pool2.contoso.com", "tel:+14255550100", "sip:", "sip::5060", "sip:pool2:0",
+                          "sip:pool2:70000", "sip:pool2:", "sip:[2001:db8::5", "sip:[nothex]", "sip:pool 2",
+                          "sip:@pool2", "sip:-pool2", "http://pool2", "sip:pool2;"}) {
+    d.pools[1].address = bad;
+    EXPECT_NE(first_error(d).find("pool \"pool2\" address \"" + std::string(bad) + "\" must be a sip: URI with a host"),
+              std::string::npos) << bad << ": " << first_error(d);
+    EXPECT_NE(first_error(d).find("(P9)"), std::string::npos);
+  }
+}
+
+// Well-formed HA1 values (the rules check their shape; sip/digest.h computes real ones).
+constexpr const char* kMd5 = "0123456789abcdef0123456789abcdef";
+constexpr const char* kSha256 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+TEST(S10_DigestCredentials, RealmAndBothHa1sComeTogether) {
+  auto d = small_deployment();
+  User& u = d.users[0];
+  u.digest_realm = "contoso.com";
+  u.ha1_md5 = kMd5;
+  u.ha1_sha256 = kSha256;
+  EXPECT_EQ(first_error(d), "");
+  EXPECT_TRUE(u.has_password());
+  u.ha1_sha256.clear();
+  EXPECT_NE(first_error(d).find("user \"alice\" has only part of its digest credentials"), std::string::npos);
+  EXPECT_NE(first_error(d).find("(S10)"), std::string::npos);
+  u.ha1_sha256 = kSha256;
+  u.digest_realm.clear();
+  EXPECT_NE(first_error(d).find("only part"), std::string::npos);
+}
+
+TEST(S10_DigestCredentials, Ha1sAreLowerCaseHexOfTheirLength) {
+  auto d = small_deployment();
+  User& u = d.users[0];
+  u.digest_realm = "contoso.com";
+  u.ha1_sha256 = kSha256;
+  u.ha1_md5 = "0123456789ABCDEF0123456789ABCDEF";
+  EXPECT_NE(first_error(d).find("ha1_md5 \"0123456789ABCDEF0123456789ABCDEF\" must be 32 lower-case hex digits"),
+            std::string::npos);
+  u.ha1_md5 = std::string(kMd5) + "00";
+  EXPECT_NE(first_error(d).find("must be 32 lower-case hex digits"), std::string::npos);
+  u.ha1_md5 = kMd5;
+  u.ha1_sha256 = kMd5;
+  EXPECT_NE(first_error(d).find("ha1_sha256"), std::string::npos);
+  EXPECT_NE(first_error(d).find("must be 64 lower-case hex digits"), std::string::npos);
+  u.ha1_sha256 = kSha256;
+  u.digest_realm = "contoso\".com";  // would break the WWW-Authenticate header
+  EXPECT_NE(first_error(d).find("may not hold quotes"), std::string::npos);
+}
+
+TEST(S10_DigestCredentials, UsernameAndDefaultRealmComeFromTheUsersName) {
+  EXPECT_EQ(digest_username("alice@contoso.com"), "alice");
+  EXPECT_EQ(digest_username("sip:alice@contoso.com"), "alice");
+  EXPECT_EQ(digest_username("alice"), "alice");
+  EXPECT_EQ(default_digest_realm("alice@contoso.com"), "contoso.com");
+  EXPECT_EQ(default_digest_realm("sip:alice@contoso.com:5060;transport=tcp"), "contoso.com");
+  EXPECT_EQ(default_digest_realm("alice"), "");
+}
+
+TEST(S8_TrustedPeers, UniqueNamesAndValidAddresses) {
+  auto d = small_deployment();
+  d.trusted_peers = {{"gw1", "10.0.0.5"}, {"gw2", "10.0.0.6:5060"}, {"gw3", "[2001:db8::5]:5060"}, {"gw4", "2001:db8::6"}};
+  EXPECT_EQ(first_error(d), "");
+  d.trusted_peers.push_back({"gw1", "10.0.0.7"});
+  EXPECT_NE(first_error(d).find("trusted peer \"gw1\" is defined twice (S8"), std::string::npos);
+  d.trusted_peers.back() = {"gw5", "10.0.0.5"};
+  EXPECT_NE(first_error(d).find("trusted peer \"gw5\" address \"10.0.0.5\" is already trusted peer \"gw1\" (S8)"),
+            std::string::npos) << first_error(d);
+  d.trusted_peers.back() = {"gw5", "10.0.0.5:5061"};  // another port of the same host is another peer
+  EXPECT_EQ(first_error(d), "");
+  for (const char* bad : {"10.0.0.256", "10.0.0", "gateway.contoso.com", "10.0.0.5:0", "10.0.0.5:", "[10.0.0.5]:5060",
+                          "2001:db8::5:5060x", "[2001:db8::5", "2001:db8:::5", "010.0.0.5", ""}) {
+    d.trusted_peers.back() = {"gw5", bad};
+    EXPECT_NE(first_error(d).find("must be an IPv4 or IPv6 address, optionally with a port"), std::string::npos)
+        << bad << ": " << first_error(d);
+  }
+  d.trusted_peers.back() = {"", "10.0.0.9"};
+  EXPECT_NE(first_error(d).find("a trusted peer has an empty name (S8)"), std::string::npos);
+}
+
+TEST(S8_TrustedPeers, ServerFindsThePeerBySourceAddress) {
+  auto d = small_deployment();
+  d.trusted_peers = {{"any-port", "10.0.0.5"}, {"exact", "10.0.0.5:5070"}, {"v6", "[2001:db8::5]:5060"}};
+  auto v = validate_deployment(d);
+  ASSERT_TRUE(v.ok()) << v.message();
+  const ValidatedDeployment& vd = **v;
+  auto name = [&](std::string_view ip, std::uint16_t port) {
+    const TrustedPeer* p = vd.find_trusted_peer(ip, port);
+    return p ? p->name : std::string("(none)");
+  };
+  EXPECT_EQ(name("10.0.0.5", 5060), "any-port");   // no port: any port
+  EXPECT_EQ(name("10.0.0.5", 5070), "exact");      // an exact port wins
+  EXPECT_EQ(name("::ffff:10.0.0.5", 5060), "any-port");  // from a dual-stack socket
+  EXPECT_EQ(name("10.0.0.6", 5060), "(none)");
+  EXPECT_EQ(name("2001:DB8:0:0::5", 5060), "v6");  // compared as addresses, not as text
+  EXPECT_EQ(name("[2001:db8::5]", 5060), "v6");
+  EXPECT_EQ(name("2001:db8::5", 5061), "(none)");  // that peer has a port
+  EXPECT_EQ(name("not an address", 5060), "(none)");
+}
+
+TEST(S8_TrustedPeers, AddressTextForms) {
+  auto v4 = parse_ip_address("192.0.2.1");
+  ASSERT_TRUE(v4);
+  EXPECT_EQ(v4->bytes[10], 0xff);
+  EXPECT_EQ(v4->bytes[12], 192);
+  EXPECT_EQ(v4->bytes[15], 1);
+  EXPECT_EQ(parse_ip_address("::ffff:192.0.2.1"), v4);
+  auto a = parse_ip_address("2001:db8::1:0:0:1");
+  auto b = parse_ip_address("2001:0db8:0000:0000:0001:0000:0000:0001");
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(*a, *b);
+  EXPECT_TRUE(parse_ip_address("::"));
+  EXPECT_TRUE(parse_ip_address("::1"));
+  EXPECT_TRUE(parse_ip_address("1::"));
+  EXPECT_TRUE(parse_ip_address("1:2:3:4:5:6:7:8"));
+  EXPECT_TRUE(parse_ip_address("1:2:3:4:5:6:1.2.3.4"));
+  for (const char* bad : {"1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", "1::2::3", ":1::", "1:", "12345::", "::g",
+                          "1.2.3.4.5", "1.2.3", "256.1.1.1", "fe80::1%eth0", "1:2:3:4:5:6:7:1.2.3.4"})
+    EXPECT_FALSE(parse_ip_address(bad)) << bad;
+  auto p = parse_peer_address("[::1]:5060");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->port, 5060);
+  EXPECT_EQ(parse_peer_address("10.0.0.5")->port, 0);
+  EXPECT_EQ(parse_peer_address("10.0.0.5:65535")->port, 65535);
+  EXPECT_FALSE(parse_peer_address("10.0.0.5:65536"));
 }
 
 }  // namespace

@@ -124,6 +124,11 @@ TEST_F(StoreTest, M4_ExportImportRoundTrip) {
   d.users[0].friends_family = {"sip:mom@family.com"};
   d.users[0].no_answer_target = "sip:cell@contoso.com";
   d.users[2].homed_online = true;
+  d.users[1].digest_realm = "contoso.com";  // S10
+  d.users[1].ha1_md5 = std::string(32, 'c');
+  d.users[1].ha1_sha256 = std::string(64, 'd');
+  d.pools[1].address = "sip:127.0.0.1:5070;transport=tcp";  // P9
+  d.trusted_peers = {{"pbx", "10.0.0.5:5060"}, {"gw6", "[2001:db8::5]"}};  // S8
   ASSERT_TRUE(s.replace(d, {{"pool1", "hold.wav", "RIFF0000WAVEdata"}}).ok());
   const std::string file = (dir / "export.toml").string();
   Deployment loaded = s.load();
@@ -136,6 +141,10 @@ TEST_F(StoreTest, M4_ExportImportRoundTrip) {
   Deployment again = s2.load();
   EXPECT_EQ(deployment_to_toml(again), deployment_to_toml(loaded));
   EXPECT_EQ(again.find_user("alice")->friends_family, std::vector<std::string>{"sip:mom@family.com"});
+  EXPECT_EQ(again.find_user("bob")->ha1_sha256, std::string(64, 'd'));
+  EXPECT_EQ(again.find_pool("pool2")->address, "sip:127.0.0.1:5070;transport=tcp");
+  ASSERT_EQ(again.trusted_peers.size(), 2u);
+  EXPECT_EQ(again.find_trusted_peer("gw6")->address, "[2001:db8::5]");
 }
 
 // S11: a running server sees admin changes by polling the revision.
@@ -172,6 +181,119 @@ TEST_F(StoreTest, M1_SchemaOneStoreIsUpgradedInPlace) {
   const std::int64_t r = s.revision();
   EXPECT_GE(r, 1);
   ASSERT_TRUE(s.update([](Deployment& d) { d.users[0].line = "4711"; return Status(); }).ok());
+  EXPECT_EQ(s.revision(), r + 1);
+}
+
+// The schema of versions 1 and 2 as they were shipped, to upgrade from (version 2 only
+// added the revision row).
+const char* kSchemaVersion1 = R"SQL(
+CREATE TABLE pools (name TEXT PRIMARY KEY, site TEXT NOT NULL, call_park_enabled INTEGER NOT NULL,
+                    orbit_choice TEXT NOT NULL);
+CREATE TABLE orbit_ranges (name TEXT PRIMARY KEY, start TEXT NOT NULL, end TEXT NOT NULL,
+                           type TEXT NOT NULL, pool TEXT NOT NULL);
+CREATE TABLE call_park_settings (scope TEXT PRIMARY KEY, timeout_seconds INTEGER NOT NULL,
+                                 max_attempts INTEGER NOT NULL, fallback_uri TEXT NOT NULL,
+                                 music_on_hold INTEGER NOT NULL, ring_seconds INTEGER NOT NULL);
+CREATE TABLE voice_policies (name TEXT PRIMARY KEY, enable_call_park INTEGER NOT NULL);
+CREATE TABLE music (pool TEXT PRIMARY KEY, file_name TEXT NOT NULL, checksum TEXT NOT NULL,
+                    size_bytes INTEGER NOT NULL, bytes BLOB NOT NULL);
+CREATE TABLE users (name TEXT PRIMARY KEY, extension TEXT NOT NULL, line TEXT NOT NULL, policy TEXT NOT NULL,
+                    pool TEXT NOT NULL, pickup_group TEXT NOT NULL, private_line TEXT NOT NULL,
+                    friends_family TEXT NOT NULL, delegates TEXT NOT NULL, team_members TEXT NOT NULL,
+                    simultaneous_ring TEXT NOT NULL, ring_timeout_seconds INTEGER NOT NULL,
+                    no_answer_target TEXT NOT NULL, homed_online INTEGER NOT NULL);
+INSERT INTO call_park_settings VALUES ('global', 90, 1, '', 1, 30);
+INSERT INTO voice_policies VALUES ('global', 1);
+INSERT INTO pools VALUES ('pool1', 'redmond', 1, 'first');
+INSERT INTO orbit_ranges VALUES ('park1', '*7000', '*7009', 'CallPark', 'pool1');
+INSERT INTO users VALUES ('alice@contoso.com', '1001', '', '', 'pool1', '', '', '["sip:mom@x.com"]', '', '', '',
+                          25, '', 0);
+)SQL";
+
+class StoreUpgradeTest : public StoreTest, public ::testing::WithParamInterface<int> {};
+
+TEST_P(StoreUpgradeTest, M1_OlderSchemaIsUpgradedInPlaceToVersion3) {
+  const int from = GetParam();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, kSchemaVersion1, nullptr, nullptr, nullptr), SQLITE_OK);
+  if (from == 2) {
+    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE revision (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);"
+                               "INSERT INTO revision VALUES (1, 7);", nullptr, nullptr, nullptr), SQLITE_OK);
+  }
+  ASSERT_EQ(sqlite3_exec(db, ("PRAGMA user_version=" + std::to_string(from)).c_str(), nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+
+  Store s(path);
+  Deployment d = s.load();  // everything the old store held is still there
+  ASSERT_EQ(d.pools.size(), 1u);
+  EXPECT_EQ(d.pools[0].orbit_choice, OrbitChoice::First);
+  EXPECT_EQ(d.pools[0].address, "");
+  ASSERT_EQ(d.users.size(), 1u);
+  EXPECT_EQ(d.users[0].ring_timeout_seconds, 25);
+  EXPECT_EQ(d.users[0].friends_family, std::vector<std::string>{"sip:mom@x.com"});
+  EXPECT_FALSE(d.users[0].has_password());
+  EXPECT_TRUE(d.trusted_peers.empty());
+  if (from == 2) {
+    EXPECT_EQ(s.revision(), 7);
+  }
+  // The new columns and table take writes.
+  const std::int64_t r = s.revision();
+  auto w = s.update([](Deployment& x) {
+    x.pools[0].address = "sip:pool1.contoso.com:5060";
+    x.users[0].digest_realm = "contoso.com";
+    x.users[0].ha1_md5 = std::string(32, 'a');
+    x.users[0].ha1_sha256 = std::string(64, 'b');
+    x.trusted_peers.push_back({"pbx", "10.0.0.5:5060"});
+    return Status();
+  });
+  ASSERT_TRUE(w.ok()) << w.message();
+  EXPECT_EQ(s.revision(), r + 1);
+  Store again(path);  // reopened: already at version 3, nothing to upgrade
+  Deployment e = again.load();
+  EXPECT_EQ(e.pools[0].address, "sip:pool1.contoso.com:5060");
+  EXPECT_EQ(e.users[0].ha1_sha256, std::string(64, 'b'));
+  ASSERT_EQ(e.trusted_peers.size(), 1u);
+  EXPECT_EQ(e.trusted_peers[0].address, "10.0.0.5:5060");
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr);
+  sqlite3_step(st);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 3);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+INSTANTIATE_TEST_SUITE_P(FromVersion, StoreUpgradeTest, ::testing::Values(1, 2),
+                         [](const auto& param) { return "v" + std::to_string(param.param); });
+
+// S11: the guard sees the validated change inside the write transaction and can refuse it.
+TEST_F(StoreTest, S11_GuardSeesTheProposedDeploymentAndItsRefusalWritesNothing) {
+  Store s(path);
+  ASSERT_TRUE(s.replace(test::small_deployment(), {}).ok());
+  const std::int64_t r = s.revision();
+  std::size_t ranges_seen = 0;
+  auto refused = s.update([](Deployment& d) { d.ranges.erase(d.ranges.begin() + (d.find_range("park1") - d.ranges.data())); return Status(); },
+                          [&](const Deployment& proposed) -> Status {
+                            ranges_seen = proposed.ranges.size();
+                            return fail("1 parked call(s) would lose their orbit");
+                          });
+  EXPECT_FALSE(refused.ok());
+  EXPECT_EQ(refused.message(), "1 parked call(s) would lose their orbit");
+  EXPECT_EQ(ranges_seen, 2u);
+  EXPECT_EQ(s.load().ranges.size(), 3u);
+  EXPECT_EQ(s.revision(), r);
+  // An invalid change never reaches the guard.
+  bool asked = false;
+  auto invalid = s.update([](Deployment& d) { d.users[0].extension = "*7001"; return Status(); },
+                          [&](const Deployment&) -> Status { asked = true; return {}; });
+  EXPECT_FALSE(invalid.ok());
+  EXPECT_FALSE(asked);
+  auto import = s.replace(test::small_deployment(), {}, [](const Deployment&) -> Status { return fail("no"); });
+  EXPECT_FALSE(import.ok());
+  EXPECT_EQ(s.revision(), r);
+  ASSERT_TRUE(s.replace(test::small_deployment(), {}, [](const Deployment&) { return Status(); }).ok());
   EXPECT_EQ(s.revision(), r + 1);
 }
 
