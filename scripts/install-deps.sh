@@ -14,6 +14,8 @@ packages=(
   libosip2-dev libsofia-sip-ua-dev             # bench/sip: the parsers cpark is measured against
   clang-14 libfuzzer-14-dev                    # fuzz/: the SIP parser fuzzer
   libvalijson-dev                              # tests/results: JSON Schema of the results format
+  sip-tester baresip-core                      # tests/e2e, sipp/, cpark loadtest: SIPp 3.6.1 and headless phones
+  kamailio                                     # bench/sip/compare-kamailio.sh: the tm proxy cpark is measured against
   qt6-base-dev qt6-charts-dev libqt6svg6-dev libqt6opengl6-dev fonts-dejavu-core  # gui/: cpark-view
 )
 missing=()
