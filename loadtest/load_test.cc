@@ -111,7 +111,7 @@ class Runner {
   SippInstance& start_phone(const std::string& role, const std::string& scenario, std::uint16_t port);
   SippInstance& start_client(const std::string& role, Flow flow, double rate, std::int64_t calls, std::int64_t hold_ms,
                              std::int64_t max_concurrent, const std::vector<std::string>& more = {});
-  std::vector<std::string> common_args() const;
+  std::vector<std::string> common_args(bool client, bool lossy_sipp = false) const;
   // --- running ---
   void sample_second();
   bool should_stop() const { return o_.stop && o_.stop->load(); }
@@ -150,9 +150,16 @@ class Runner {
   std::set<std::string> excluded_roles_;  // instances cut by a deliberate server kill
 };
 
-std::vector<std::string> Runner::common_args() const {
+// -aa: a NOTIFY or INFO that comes again after SIPp moved on (its 200 was lost) is
+// answered 200, as a phone would, instead of failing the call.
+std::vector<std::string> Runner::common_args(bool client, bool lossy_sipp) const {
   std::vector<std::string> a = {"-key", "domain", kDomain, "-recv_timeout", "32000", "-max_recv_loops", "10000"};
-  if (p_.faults && p_.faults->sipp_lost > 0) {
+  if (client) a.push_back("-aa");
+  // SIPp's own loss (-lost) applies to clients that send only requests (call, register):
+  // SIPp retransmits those. A response SIPp "loses" is never sent again and leaves the
+  // SIPp call stuck at that step (seen: a late 202 then fails the call), so the flows
+  // that answer NOTIFYs lose packets in the relay only, where the server retransmits.
+  if (client && lossy_sipp && p_.faults && p_.faults->sipp_lost > 0) {
     a.push_back("-lost");
     a.push_back(std::to_string(p_.faults->sipp_lost * 100));
   }
@@ -217,7 +224,7 @@ SippInstance& Runner::start_phone(const std::string& role, const std::string& sc
   l.role = role;
   l.scenario = fs::absolute(fs::path(o_.scenarios_dir) / scenario).string();
   l.local_port = port;
-  l.extra = common_args();
+  l.extra = common_args(false);
   l.extra.insert(l.extra.end(), o_.phone_args.begin(), o_.phone_args.end());
   sipp_.push_back(std::make_unique<SippInstance>(SippInstance::start(o_.sipp_binary, l, sipp_dir_)));
   const auto deadline = Clock::now() + std::chrono::seconds(10);
@@ -240,7 +247,7 @@ SippInstance& Runner::start_client(const std::string& role, Flow flow, double ra
   l.remote = "127.0.0.1:" + std::to_string(target_port_);
   l.local_port = free_udp_port();
   l.expected_calls = calls;
-  l.extra = common_args();
+  l.extra = common_args(true, flow == Flow::call || flow == Flow::register_);
   char rate_text[32];
   std::snprintf(rate_text, sizeof rate_text, "%.3f", rate * 1000);  // calls per 1000 s: fractional rates
   l.extra.insert(l.extra.end(), {"-r", rate_text, "-rp", "1000000", "-m", std::to_string(calls), "-d",
@@ -595,7 +602,7 @@ LoadTestRun Runner::run() {
       l.role = x.role;
       l.scenario = x.scenario;
       l.local_port = x.port;
-      l.extra = common_args();
+      l.extra = common_args(false);
       l.extra.insert(l.extra.end(), x.args.begin(), x.args.end());
       sipp_.push_back(std::make_unique<SippInstance>(SippInstance::start(o_.sipp_binary, l, sipp_dir_)));
     }
@@ -610,7 +617,7 @@ LoadTestRun Runner::run() {
       l.scenario = x.scenario;
       l.remote = "127.0.0.1:" + std::to_string(target_port_);
       l.local_port = free_udp_port();
-      l.extra = common_args();
+      l.extra = common_args(true);
       l.extra.insert(l.extra.end(), x.args.begin(), x.args.end());
       sipp_.push_back(std::make_unique<SippInstance>(SippInstance::start(o_.sipp_binary, l, sipp_dir_)));
       r_.target_rate += x.rate;

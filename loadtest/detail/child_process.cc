@@ -26,7 +26,7 @@ ChildProcess ChildProcess::start(const std::vector<std::string>& argv, const std
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  const int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+  const int flags = O_WRONLY | O_CREAT | O_APPEND;  // no O_CLOEXEC: these ARE the child's fds
   posix_spawn_file_actions_addopen(&actions, 1, stdout_file.empty() ? "/dev/null" : stdout_file.c_str(), flags, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, stderr_file.empty() ? "/dev/null" : stderr_file.c_str(), flags, 0644);
   if (!workdir.empty()) posix_spawn_file_actions_addchdir_np(&actions, workdir.c_str());
