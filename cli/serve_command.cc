@@ -41,6 +41,7 @@ void add_serve_command(CLI::App& app, Context& ctx) {
     int drain_seconds = 10;
     unsigned rtp_port = 0, t1_ms = 500;
     double engine_time_scale = 1;
+    std::size_t max_transactions = 10000;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--listen", a->listen,
@@ -57,6 +58,10 @@ void add_serve_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--drain-seconds", a->drain_seconds, "On SIGTERM, how long calls may go on before they are ended (default 10)");
   cmd->add_option("--t1", a->t1_ms, "RFC 3261 T1 in milliseconds (default 500; shorter only on a LAN or in tests)");
   cmd->add_flag("--verbose", a->verbose, "Log debug lines too");
+  cmd->add_option("--max-transactions", a->max_transactions,
+                  "Live SIP transactions kept at most, each way (default 10000, ~5 KB each); beyond it new "
+                  "requests get 503. A UDP transaction lives 64*T1 (32 s) after its answer, so N allows "
+                  "about N/64 calls/s at the default T1");
   // Not for production: `cpark loadtest --scenario X --time-scale K` replays a scenario
   // K times faster (L4). Hidden from --help (empty group).
   cmd->add_option("--engine-time-scale", a->engine_time_scale, "")->group("");
@@ -88,6 +93,10 @@ void add_serve_command(CLI::App& app, Context& ctx) {
     config.sip.t2 = std::max(config.sip.t1 * 8, std::chrono::milliseconds(4000));
     config.user_agent = "cpark/" CPARK_VERSION_STRING;
     config.engine_time_scale = a->engine_time_scale;
+    if (a->max_transactions < 100 || a->max_transactions > 10'000'000)
+      throw CommandError(kUsage, "--max-transactions " + std::to_string(a->max_transactions) + " must be 100 to 10000000");
+    config.sip.max_server_transactions = a->max_transactions;
+    config.sip.max_client_transactions = a->max_transactions;
     const std::string first_host = options.listen.empty() ? "127.0.0.1" : options.listen.front().host;
     config.domain = a->domain.empty() ? first_host : a->domain;
     auto code = server::run_server(std::move(options), std::move(config));

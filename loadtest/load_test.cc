@@ -172,6 +172,10 @@ void Runner::start_server() {
                                    "udp:127.0.0.1:" + std::to_string(server_port_), "--domain", kDomain, "--metrics",
                                    o_.metrics.empty() ? "127.0.0.1:0" : o_.metrics, "--drain-seconds", "1", "--t1",
                                    std::to_string(p_.t1_ms)};
+  if (p_.max_transactions > 0) {
+    argv.push_back("--max-transactions");
+    argv.push_back(std::to_string(p_.max_transactions));
+  }
   if (o_.json_log) {
     argv.push_back("--log-format");
     argv.push_back("json");

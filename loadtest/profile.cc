@@ -83,7 +83,7 @@ Profile parse_profile(const std::string& text, const std::string& path) {
   const TomlReader r(path);
   const toml::table root = parse_toml(text, path);
   r.only_keys(root, {"name", "description", "transport", "timeout", "parallel", "t1", "deployment", "flows", "search",
-                     "faults", "restart"},
+                     "faults", "restart", "max_transactions"},
               "the profile");
   Profile p;
   p.file = path;
@@ -99,6 +99,7 @@ Profile parse_profile(const std::string& text, const std::string& path) {
   p.timeout = r.number(root, "timeout", p.timeout, 1, 86400);
   p.parallel = r.boolean(root, "parallel", "the profile", false);
   p.t1_ms = int(r.whole(root, "t1", 500, 10, 10000));
+  p.max_transactions = r.whole(root, "max_transactions", 0, 0, 10'000'000);
 
   const toml::node* dn = r.get(root, "deployment", true, "the profile");
   const toml::table& d = r.table(*dn, "deployment");

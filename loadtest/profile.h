@@ -76,6 +76,7 @@ struct Profile {
   std::optional<Faults> faults;
   std::optional<double> restart_at;  // SIGKILL the server this many seconds into the load, restart it
   int t1_ms = 500;               // the server's RFC 3261 T1
+  std::int64_t max_transactions = 0;  // cpark serve --max-transactions (0: its default)
   // The target rate (sum over flows, or the search's start) and planned calls, for the
   // summary.
   double call_rate() const;
