@@ -114,10 +114,10 @@ void check_replayable(const sim::Scenario& s, double time_scale) {
   if (!(time_scale >= 1 && time_scale <= 10000)) refuse("--time-scale must be 1 to 10000");
   if (s.traffic.size() != 1) refuse("replay plays one pool's traffic; the scenario has " + std::to_string(s.traffic.size()) + " [[traffic]] tables");
   const sim::Traffic& t = s.traffic.front();
-  if (t.parks_per_hour <= 0) refuse("traffic.parks_per_hour is 0: replay plays parks of established calls");
   if (t.calls_per_hour > 0)
     refuse("traffic.calls_per_hour is " + sim::csv_number(t.calls_per_hour) +
            ": ringing calls and group pickup are not replayed yet (set it to 0 for a replay scenario)");
+  if (t.parks_per_hour <= 0) refuse("traffic.parks_per_hour is 0: replay plays parks of established calls");
   if (!t.hourly_profile.empty()) refuse("traffic.hourly_profile: replay plays a constant rate");
   if (t.abandon) refuse("traffic.abandon: the parked party's patience is not replayed yet");
   if (t.retrieve_at_other_pool > 0) refuse("traffic.retrieve_at_other_pool: replay serves one pool");
@@ -210,7 +210,7 @@ ReplayResult run_replay(const ReplaySettings& settings) {
   p.description = "scenario " + s.name + " played as SIP traffic, " + sim::csv_number(k) + " times faster";
   p.deployment.users = 0;
   // Long enough for the last park's longest path (timeouts, ringbacks, fallback), in wall time.
-  p.timeout = s.run.duration / k + 120 + 4 * 600 / k * 10;
+  p.timeout = s.run.duration / k + 180;
 
   out.run = run_load_test(p, run);
 
