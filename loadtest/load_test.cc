@@ -378,10 +378,15 @@ void Runner::run_search() {
                     step.server_cpu_percent, step.passed ? "ok" : "over the limit");
       o_.on_progress(line);
     }
-    if (step.passed) r_.max_rate = rate;
+    if (step.passed && r_.max_rate.value_or(0) == rate - s.step) r_.max_rate = rate;
+    if (step.passed && !r_.max_rate && rate == s.start) r_.max_rate = rate;
+    const bool clean = done && step.attempted > 0 && step.failed == 0;
+    if (clean) r_.max_rate_no_failures = rate;
     // Let the server settle before the next step: the previous one's calls end first.
     std::this_thread::sleep_for(std::chrono::seconds(1));
-    if (!done || !step.passed) break;
+    // Go on while no call fails: the p99 answer is the highest passing step below the
+    // first over the limit, the zero-failure answer the highest clean step.
+    if (!clean) break;
   }
 }
 

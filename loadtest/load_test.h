@@ -105,7 +105,8 @@ struct LoadTestRun {
   std::vector<SippReport> sipp;
   std::vector<TimeseriesRow> timeseries;
   std::vector<SearchStep> search;             // park-max, calls-max
-  std::optional<double> max_rate;             // the search's answer
+  std::optional<double> max_rate;             // the search's answer: 0 failed and p99 INVITE under the limit
+  std::optional<double> max_rate_no_failures; // the highest step with 0 failed calls
   std::optional<RestartReport> restart;
   std::optional<FaultCounts> faults;
   std::string failure;                        // why the run could not complete, if it could not

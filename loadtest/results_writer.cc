@@ -80,6 +80,8 @@ ordered_json summary_json(const Profile& p, const LoadTestRun& r, const RunInfo&
     j["rate_search"] = {{"flow", std::string(flow_name(p.search->flow))},
                         {"p99_invite_limit_ms", json_number(p.search->p99_invite_limit_ms)},
                         {"max_rate_per_second", r.max_rate ? json_number(*r.max_rate) : ordered_json(nullptr)},
+                        {"max_rate_no_failed_calls_per_second",
+                         r.max_rate_no_failures ? json_number(*r.max_rate_no_failures) : ordered_json(nullptr)},
                         {"steps", steps}};
   }
   if (r.restart)
@@ -143,9 +145,13 @@ void print_summary(std::ostream& out, const Profile& p, const LoadTestRun& r) {
                   s.p99_invite_ms, s.server_cpu_percent, s.passed ? "" : "  <- over the limit");
     out << line;
   }
-  if (!r.search.empty())
+  if (!r.search.empty()) {
     out << "  highest rate with no failed call and p99 INVITE under the limit: "
         << (r.max_rate ? std::to_string(std::llround(*r.max_rate)) + " calls/s" : std::string("none")) << "\n";
+    out << "  highest rate with no failed call: "
+        << (r.max_rate_no_failures ? std::to_string(std::llround(*r.max_rate_no_failures)) + " calls/s" : std::string("none"))
+        << "\n";
+  }
   if (r.restart)
     out << "  server killed after " << std::llround(r.restart->killed_after_seconds) << " s (" << r.restart->calls_cut
         << " calls cut); store intact: " << (r.restart->store_intact ? "yes" : "NO")
