@@ -204,7 +204,7 @@ ReplayResult run_replay(const ReplaySettings& settings) {
   run.extra_phones.push_back({"fallback", fallback_xml, fallback_port, {}});
 
   Profile& p = out.profile;
-  p.name = "replay-" + s.name;
+  p.name = s.name;
   p.file = s.file;
   p.text = s.text;
   p.description = "scenario " + s.name + " played as SIP traffic, " + sim::csv_number(k) + " times faster";
