@@ -55,6 +55,7 @@ S10_RequireAuthRefusesUsersWithoutPassword() {
 # group: each gets its status with the diagnostic; then the server answers OPTIONS.
 S7_BadRequestsGetStatusAndDiagnostic() {
   make_store
+  T1_MS=500  # RFC 3261's own: a retransmitted answer below means a failure answer was not ACKed
   start_server
   sipp_run bad bad_requests_uac.xml -s alice -key callee bob -key empty_orbit 7009 -key group 7100 \
     -p "$(free_port)" -m 1

@@ -12,6 +12,7 @@ declare -a STARTED=()     # every PID this test started
 declare -A SIPP_PID=()    # SIPp runs by name
 # Generous: the suite also runs against an AddressSanitizer build of cpark.
 SIPP_TIMEOUT=${SIPP_TIMEOUT:-60}
+T1_MS=50  # RFC 3261 T1 of the server: short, so lost-message recovery is quick
 
 note() { echo "-- $*"; }
 fail() {
@@ -34,6 +35,7 @@ finish() {
   fi
   local pid
   for pid in "${STARTED[@]}"; do wait "$pid" 2>/dev/null || true; done
+  release_ports
   if [[ $rc -ne 0 && $rc -ne 77 ]]; then
     echo "=== server log (last 30 lines): $WORK/server.log" >&2
     tail -n 30 "$WORK/server.log" >&2 2>/dev/null || true
@@ -101,7 +103,7 @@ password_of() { awk -F';' -v u="$1" '$1 == u { print $2 }' "$USERS_CSV"; }
 # Starts `cpark serve` on a free UDP port (the kernel picks it) with short SIP timers
 # and a JSON event log, and waits until it says where it listens.
 start_server() {
-  "$CPARK" --store "$STORE" serve --listen udp:127.0.0.1:0 --domain "$DOMAIN" --t1 50 \
+  "$CPARK" --store "$STORE" serve --listen udp:127.0.0.1:0 --domain "$DOMAIN" --t1 "$T1_MS" \
     --log-format json --digest-algorithms MD5 --drain-seconds 3 "$@" \
     >"$WORK/server.out" 2>"$WORK/server.log" &
   SERVER_PID=$!
@@ -188,13 +190,29 @@ expect_event() {
 
 # --- SIPp ----------------------------------------------------------------------------------
 
-# A free UDP port on 127.0.0.1 for a phone (not bound by anyone now).
+# A free UDP port on 127.0.0.1 for a phone: not bound now, below the kernel's ephemeral
+# range (where the server's own port comes from), and reserved for this test (a phone's
+# port is free for a moment between its REGISTER and its start, and tests run in
+# parallel).
+PORT_LOCKS="$WORK/../.ports"
+mkdir -p "$PORT_LOCKS"
+find "$PORT_LOCKS" -mindepth 1 -maxdepth 1 -mmin +10 -exec rmdir {} + 2>/dev/null || true  # left by killed runs
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 30000))
-    port_bound "$port" || { echo "$port"; return; }
+    port=$((20000 + RANDOM % 12000))
+    port_bound "$port" && continue
+    mkdir "$PORT_LOCKS/$port" 2>/dev/null || continue
+    echo "$port" >>"$WORK/ports"
+    echo "$port"
+    return
   done
+}
+
+release_ports() {
+  local port
+  [[ -f $WORK/ports ]] || return 0
+  while read -r port; do rmdir "$PORT_LOCKS/$port" 2>/dev/null || true; done <"$WORK/ports"
 }
 
 port_bound() {
