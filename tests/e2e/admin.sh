@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # End-to-end tests of operating a running server (S11, O8): admin changes that would
 # strand a live park, and the SIGTERM drain.
 
@@ -23,7 +24,7 @@ S11_RemovingARangeWithALiveParkNeedsForce() {
   local out rc=0
   out=$(cpark orbit remove park 2>&1) || rc=$?
   [[ $rc -ne 0 ]] || fail "cpark orbit remove succeeded with a call parked on 7005"
-  grep -q '7005' <<<"$out" || fail "the refusal does not name the parked call's orbit: $out"
+  grep -q 'orbit 7005 (parked by bob' <<<"$out" || fail "the refusal does not name the parked call: $out"
   grep -q -- '--force' <<<"$out" || fail "the refusal does not mention --force: $out"
   note "refused: $out"
   status_is parked_calls 1 || fail "the refused change touched the park"

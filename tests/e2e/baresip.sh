@@ -1,11 +1,12 @@
+# shellcheck shell=bash
 # End-to-end test of park and retrieve with real SIP phones: three headless baresip
 # instances (sine-wave microphone, no speaker, JSON commands over ctrl_tcp) registered
 # with `cpark serve` (S1, S2, S3, C4).
 
 # baresip_phone NAME ANSWERMODE: a phone registered as user NAME through the server
-# (outbound proxy); sets NAME's SIP and control ports in BARESIP_SIP[NAME] and
-# BARESIP_CTRL[NAME]. Its log is $WORK/baresip-NAME/log.
-declare -A BARESIP_SIP=() BARESIP_CTRL=()
+# (outbound proxy); its control port is BARESIP_CTRL[NAME], its log
+# $WORK/baresip-NAME/log.
+declare -A BARESIP_CTRL=()
 baresip_phone() {
   local name=$1 answermode=$2 dir="$WORK/baresip-$1" sip ctrl
   # baresip also binds TLS on the SIP port + 1: both must be free.
@@ -42,7 +43,6 @@ EOF
   echo "<sip:$name@$DOMAIN>;outbound=\"sip:$SIP\";regint=600;answermode=$answermode;audio_codecs=PCMU" >"$dir/accounts"
   HOME="$dir" baresip -f "$dir" >"$dir/log" 2>&1 </dev/null &
   STARTED+=("$!")
-  BARESIP_SIP[$name]=$sip
   BARESIP_CTRL[$name]=$ctrl
   eventually 10 grep -q "$name@$DOMAIN: .* 200 OK" "$dir/log" || fail "baresip $name did not register: $(tail -5 "$dir/log")"
 }

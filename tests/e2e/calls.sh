@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # T1_MS and friends are read by lib.sh
 # End-to-end tests of registration, plain calls, digest authentication and bad input
 # (S1, S7, S8, S10) against the real `cpark serve` with SIPp phones.
 

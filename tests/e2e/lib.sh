@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # What every end-to-end test needs (sourced by run_test.sh): a throw-away store in the
 # build tree, the real `cpark serve` on a free loopback port, SIPp phones, checks on the
 # server's state (control endpoint, `cpark parked`, `cpark status`, the JSON event log),

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # End-to-end tests of call park by REFER, retrieval, abandonment and group pickup (S2,
 # S3, S5, S6, S11, P1-P4, P7, G4, G5) against the real `cpark serve` with SIPp phones.
 #

@@ -6,6 +6,7 @@
 #   SUITE      a file of test functions (calls.sh, park.sh, …), TEST one of them
 # Exits 77 (ctest's SKIP_RETURN_CODE) when sipp is not installed.
 set -euo pipefail
+# shellcheck disable=SC2034  # read by lib.sh and the suites
 CPARK=$1
 SCENARIOS=$2/scenarios
 USERS_CSV=$2/users/users.csv
@@ -20,7 +21,7 @@ if ! command -v sipp >/dev/null; then
 fi
 rm -rf "$WORK"
 mkdir -p "$WORK"
-# shellcheck source=lib.sh
+# shellcheck source=tests/e2e/lib.sh
 source "$here/lib.sh"
 # shellcheck disable=SC1090
 source "$here/$SUITE"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # End-to-end tests of what happens when nobody retrieves a parked call (S4, S5, P5, P6,
 # C1, C6). The park timeout is 10 s, the smallest C1 allows (`cpark cps set --timeout`),
 # and the ring time 5 s, C6's smallest (`--ring-time`): these tests take 11-17 s.
