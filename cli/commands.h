@@ -14,5 +14,6 @@ void add_file_commands(CLI::App& app, Context& ctx);      // music, import/expor
 void add_sim_command(CLI::App& app, Context& ctx);        // the capacity-planning simulator
 void add_server_commands(CLI::App& app, Context& ctx);    // parked, status: a running server (S11)
 void add_serve_command(CLI::App& app, Context& ctx);      // cpark serve (cli/serve_command.cc)
+void add_loadtest_command(CLI::App& app, Context& ctx);   // cpark loadtest: SIPp load profiles (L2-L4)
 
 }  // namespace cpark::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   add_sim_command(app, ctx);
   add_server_commands(app, ctx);
   add_serve_command(app, ctx);
+  add_loadtest_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

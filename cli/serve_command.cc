@@ -64,6 +64,8 @@ void add_serve_command(CLI::App& app, Context& ctx) {
     bool require_auth = false, realtime_media = false, verbose = false;
     int drain_seconds = 10;
     unsigned rtp_port = 0, t1_ms = 500;
+    double engine_time_scale = 1;
+    std::size_t max_transactions = 10000;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--listen", a->listen,
@@ -83,6 +85,13 @@ void add_serve_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--drain-seconds", a->drain_seconds, "On SIGTERM, how long calls may go on before they are ended (default 10)");
   cmd->add_option("--t1", a->t1_ms, "RFC 3261 T1 in milliseconds (default 500; shorter only on a LAN or in tests)");
   cmd->add_flag("--verbose", a->verbose, "Log debug lines too");
+  cmd->add_option("--max-transactions", a->max_transactions,
+                  "Live SIP transactions kept at most, each way (default 10000, ~5 KB each); beyond it new "
+                  "requests get 503. A UDP transaction lives 64*T1 (32 s) after its answer, so N allows "
+                  "about N/64 calls/s at the default T1");
+  // Not for production: `cpark loadtest --scenario X --time-scale K` replays a scenario
+  // K times faster (L4). Hidden from --help (empty group).
+  cmd->add_option("--engine-time-scale", a->engine_time_scale, "")->group("");
   cmd->callback([a, &ctx] {
     server::ServeOptions options;
     options.store_path = ctx.store_path;
@@ -93,6 +102,8 @@ void add_serve_command(CLI::App& app, Context& ctx) {
     if (a->drain_seconds < 0 || a->drain_seconds > 3600)
       throw CommandError(kUsage, "--drain-seconds " + std::to_string(a->drain_seconds) + " must be 0 to 3600");
     if (a->rtp_port > 65535) throw CommandError(kUsage, "--rtp-port " + std::to_string(a->rtp_port) + " is not a port");
+    if (!(a->engine_time_scale >= 1 && a->engine_time_scale <= 10000))
+      throw CommandError(kUsage, "--engine-time-scale " + std::to_string(a->engine_time_scale) + " must be 1 to 10000");
     if (a->t1_ms < 10 || a->t1_ms > 10000) throw CommandError(kUsage, "--t1 " + std::to_string(a->t1_ms) + " must be 10 to 10000 ms");
     options.log_format = a->log_format == "json" ? server::LogFormat::json : server::LogFormat::text;
     options.control = a->metrics;
@@ -109,6 +120,11 @@ void add_serve_command(CLI::App& app, Context& ctx) {
     config.sip.t1 = std::chrono::milliseconds(a->t1_ms);
     config.sip.t2 = std::max(config.sip.t1 * 8, std::chrono::milliseconds(4000));
     config.user_agent = "cpark/" CPARK_VERSION_STRING;
+    config.engine_time_scale = a->engine_time_scale;
+    if (a->max_transactions < 100 || a->max_transactions > 10'000'000)
+      throw CommandError(kUsage, "--max-transactions " + std::to_string(a->max_transactions) + " must be 100 to 10000000");
+    config.sip.max_server_transactions = a->max_transactions;
+    config.sip.max_client_transactions = a->max_transactions;
     const std::string first_host = options.listen.empty() ? "127.0.0.1" : options.listen.front().host;
     config.domain = a->domain.empty() ? first_host : a->domain;
     auto code = server::run_server(std::move(options), std::move(config));

@@ -34,7 +34,7 @@ Status B2bua::serve(Time now, DeploymentPtr d, bool force, std::int64_t revision
   if (started_ == Time{} && !engine_.shared_deployment()) started_ = now;
   if (!config_.pool.empty() && !d->find_pool(config_.pool))
     return fail("pool \"" + config_.pool + "\" is not in the deployment; give an existing one with --pool");
-  Status s = engine_.apply_deployment(now, std::move(d), force);
+  Status s = engine_.apply_deployment(engine_now(now), std::move(d), force);
   if (!s) {
     ++admin_refused_;
     log(LogEvent::Level::warn, "admin_change_refused",
@@ -50,7 +50,7 @@ Status B2bua::serve(Time now, DeploymentPtr d, bool force, std::int64_t revision
 Status B2bua::check(Time now, const DeploymentPtr& d) const {
   if (!config_.pool.empty() && !d->find_pool(config_.pool))
     return fail("the change removes pool \"" + config_.pool + "\", which this server serves");
-  return engine_.check_deployment(now, d);
+  return engine_.check_deployment(engine_now(now), d);
 }
 
 PoolId B2bua::served_pool() const {
@@ -82,7 +82,7 @@ void B2bua::report_transport_error(Time now, sip::ClientTransactionId c, sip::Se
 
 void B2bua::handle_timeout(Time now) {
   layer_.handle_timeout(now);
-  engine_.handle_timeout(now);
+  engine_.handle_timeout(engine_now(now));
   while (!timers_.empty() && timers_.top().at <= now) {
     const Timer t = timers_.top();
     timers_.pop();
@@ -106,7 +106,7 @@ std::optional<Time> B2bua::next_deadline() const {
   auto earliest = [&](std::optional<Time> t) {
     if (t && (!d || *t < *d)) d = t;
   };
-  earliest(engine_.next_deadline());
+  if (auto e = engine_.next_deadline()) earliest(real_time(*e));
   if (!timers_.empty()) earliest(timers_.top().at);
   return d;
 }
@@ -212,7 +212,7 @@ void B2bua::on_output(Time now, const Output& out) {
             auto rung = ring_user(now, LegKind::ringback, r.parker, parked->party, "Parked: " + shown_name(*parked),
                                   parked->remote_sdp);
             for (SlotId id : rung) leg(id)->park = r.park;
-            if (rung.empty()) engine_.handle(now, RingbackUnanswered{r.park});  // nowhere to ring
+            if (rung.empty()) engine_.handle(engine_now(now), RingbackUnanswered{r.park});  // nowhere to ring
           },
           [&](const StopRingback& s) {
             std::vector<SlotId> rung;
@@ -226,7 +226,7 @@ void B2bua::on_output(Time now, const Output& out) {
             auto rung = ring_uri(now, LegKind::fallback, f.uri, parked->party, "Parked: " + shown_name(*parked),
                                  parked->remote_sdp);
             for (SlotId id : rung) leg(id)->park = f.park;
-            if (rung.empty()) engine_.handle(now, FallbackUnanswered{f.park});
+            if (rung.empty()) engine_.handle(engine_now(now), FallbackUnanswered{f.park});
           },
           [&](const StopFallback& s) {
             std::vector<SlotId> rung;
@@ -368,7 +368,7 @@ std::vector<ParkedCallRow> B2bua::parked(Time now) const {
     const Leg* l = legs_.find(leg_of_call(p.call));
     r.parked_party = l ? l->party : std::string();
     r.parker = engine_.user_name(p.parker);
-    r.parked_seconds = std::chrono::duration<double>(now - p.parked_at).count();
+    r.parked_seconds = std::chrono::duration<double>(engine_now(now) - p.parked_at).count();
     r.attempts = p.attempts;
     r.ringing_back = p.ringing_back;
     rows.push_back(std::move(r));
@@ -399,7 +399,7 @@ void B2bua::begin_drain(Time now) {
   draining_ = true;
   log(LogEvent::Level::info, "drain", {{"parked", std::to_string(engine_.active_parks())},
                                        {"calls", std::to_string(legs_.size())}});
-  engine_.end_all_parks(now, diag::kServerShuttingDown);
+  engine_.end_all_parks(engine_now(now), diag::kServerShuttingDown);
   pump(now);
 }
 

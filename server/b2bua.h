@@ -9,6 +9,7 @@
 // (sip_server.h) moves bytes, the tests drive it on simulated time.
 #pragma once
 #include <boost/unordered/unordered_flat_map.hpp>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -159,6 +160,18 @@ class B2bua {
     SlotId leg;
     bool operator>(const Timer& o) const { return at > o.at; }
   };
+
+  // The engine's clock: the real one, or (load-test replay of a scenario, L4) one that
+  // runs config_.engine_time_scale times faster, so park timeouts and ring times of a
+  // scenario's deployment pass in 1/K of the time while SIP's own timers stay real.
+  Time engine_now(Time now) const {
+    if (config_.engine_time_scale == 1) return now;
+    return Time(std::llround(double(now.count()) * config_.engine_time_scale));
+  }
+  Time real_time(Time engine_time) const {
+    if (config_.engine_time_scale == 1) return engine_time;
+    return Time(std::int64_t(std::ceil(double(engine_time.count()) / config_.engine_time_scale)));
+  }
 
   // b2bua.cc: the pump, engine outputs, timers, operators.
   void pump(Time now);

@@ -481,7 +481,7 @@ void B2bua::on_invite_response(Time now, SlotId id, const sip::Message& m) {
         caller = leg(caller_id);
         if (caller->ringing_in_engine) {
           caller->ringing_in_engine = false;
-          engine_.handle(now, CallAnswered{caller_id.bits()});
+          engine_.handle(engine_now(now), CallAnswered{caller_id.bits()});
         }
         const sip::SessionDescription to_caller = relayed(leg(id)->remote_sdp, caller->origin);
         answer(now, caller_id, 200, &to_caller);
@@ -495,8 +495,8 @@ void B2bua::on_invite_response(Time now, SlotId id, const sip::Message& m) {
         for (SlotId o : others)
           if (o != id) cancel_leg(now, o, "SIP;cause=200;text=\"Call completed elsewhere\"");
         const ParkId park = leg(id)->park;
-        if (leg(id)->kind == LegKind::ringback) engine_.handle(now, RingbackAnswered{park});
-        else engine_.handle(now, FallbackAnswered{park});
+        if (leg(id)->kind == LegKind::ringback) engine_.handle(engine_now(now), RingbackAnswered{park});
+        else engine_.handle(engine_now(now), FallbackAnswered{park});
         return;
       }
       case LegKind::inbound: return;
@@ -517,7 +517,7 @@ void B2bua::on_invite_response(Time now, SlotId id, const sip::Message& m) {
     // Every phone refused (busy, declined, unreachable): so does the call.
     if (caller->ringing_in_engine) {
       caller->ringing_in_engine = false;
-      engine_.handle(now, CallEnded{caller_id.bits()});
+      engine_.handle(engine_now(now), CallEnded{caller_id.bits()});
     }
     const int to_caller = caller->best_failure == 487 ? 480 : caller->best_failure;
     answer(now, caller_id, to_caller, nullptr, "every phone of the callee refused the call");
@@ -528,8 +528,8 @@ void B2bua::on_invite_response(Time now, SlotId id, const sip::Message& m) {
     std::vector<SlotId> others;
     legs_of_park(park, kind, others);
     if (!others.empty()) return;
-    if (kind == LegKind::ringback) engine_.handle(now, RingbackUnanswered{park});
-    else engine_.handle(now, FallbackUnanswered{park});
+    if (kind == LegKind::ringback) engine_.handle(engine_now(now), RingbackUnanswered{park});
+    else engine_.handle(engine_now(now), FallbackUnanswered{park});
   }
 }
 

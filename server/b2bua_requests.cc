@@ -253,12 +253,12 @@ void B2bua::on_invite(Time now, sip::ServerTransactionId st, const sip::Message&
       }
       log(LogEvent::Level::info, "retrieve",
           {{"orbit", number.to_string()}, {"by", l.party}, {"park_id", std::to_string(park_id)}});
-      engine_.retrieve(now, {id.bits(), who, served_pool(), number, park_id});
+      engine_.retrieve(engine_now(now), {id.bits(), who, served_pool(), number, park_id});
       return;
     }
     case Target::pickup:
       log(LogEvent::Level::info, "pickup", {{"group", number.to_string()}, {"by", l.party}});
-      engine_.pickup(now, {id.bits(), who, served_pool(), number});
+      engine_.pickup(engine_now(now), {id.bits(), who, served_pool(), number});
       return;
     case Target::park: {
       // RFC 5359 §2.15: the transferee calls the park service on the parker's behalf
@@ -266,7 +266,7 @@ void B2bua::on_invite(Time now, sip::ServerTransactionId st, const sip::Message&
       UserId parker = who.user;
       if (auto rb = m.referred_by())
         if (auto i = resolve_user(d, rb->uri.text, config_.domain)) parker = *engine_.user_id(d.user(*i).name);
-      engine_.park(now, {id.bits(), parker, std::nullopt});
+      engine_.park(engine_now(now), {id.bits(), parker, std::nullopt});
       return;
     }
     case Target::user: {
@@ -292,7 +292,7 @@ void B2bua::on_invite(Time now, sip::ServerTransactionId st, const sip::Message&
       caller_leg.ringing_in_engine = true;
       bool video = false;
       for (auto& media : caller_leg.remote_sdp.media) video = video || (media.media == "video" && media.port != 0);
-      engine_.handle(now, CallRinging{id.bits(), callee_id, caller_leg.party, dialled_number, RouteKind::Direct, video});
+      engine_.handle(engine_now(now), CallRinging{id.bits(), callee_id, caller_leg.party, dialled_number, RouteKind::Direct, video});
       return;
     }
   }
@@ -331,7 +331,7 @@ void B2bua::on_bye(Time now, sip::ServerTransactionId st, SlotId id) {
   if (l->parked || engine_.active_parks() > 0) {
     // P7: the parked party left (or the fallback leg's caller did): the engine ends the
     // park; a call it does not know is a stale input it ignores.
-    if (l->parked || l->park != 0) engine_.handle(now, PartyHungUp{id.bits()});
+    if (l->parked || l->park != 0) engine_.handle(engine_now(now), PartyHungUp{id.bits()});
   }
   stop_music(id);
   const SlotId other = l->other;
@@ -418,7 +418,7 @@ void B2bua::on_refer(Time now, sip::ServerTransactionId st, const sip::Message& 
   }
   referrals_[parked.bits()] = Referral{id, event_id};
   log(LogEvent::Level::debug, "refer", {{"from", l.party}, {"to", target}});
-  engine_.park(now, {parked.bits(), l.user, orbit});
+  engine_.park(engine_now(now), {parked.bits(), l.user, orbit});
 }
 
 void B2bua::on_message(Time now, sip::ServerTransactionId st, const sip::Message& m, const sip::Address& source) {
@@ -467,9 +467,9 @@ void B2bua::give_up_inbound(Time now, sip::ServerTransactionId st, std::string_v
   l = leg(id);
   if (l->ringing_in_engine) {
     l->ringing_in_engine = false;
-    engine_.handle(now, CallEnded{id.bits()});
+    engine_.handle(engine_now(now), CallEnded{id.bits()});
   }
-  if (l->parked) engine_.handle(now, PartyHungUp{id.bits()});
+  if (l->parked) engine_.handle(engine_now(now), PartyHungUp{id.bits()});
   if (Leg* o = leg(l->other); o && o->reinvite_for == id) {
     // A retrieval or pickup whose connection was still being set up: the party it was
     // reaching is left alone, so hang it up too.

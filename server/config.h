@@ -35,6 +35,11 @@ struct ServerConfig {
   // server (a phone that does not end its leg after a blind transfer).
   std::chrono::milliseconds parker_hangup_grace{std::chrono::seconds(4)};
   std::string user_agent = "cpark";
+  // Load tests only (`cpark loadtest --scenario`, L4): the engine's clock runs this many
+  // times faster than the real one, so a scenario's park timeout, ring times and delays
+  // keep their legal values (C1 >= 10 s) yet pass in 1/K of the time. SIP transaction
+  // timers are not scaled: the network does not get faster.
+  double engine_time_scale = 1;
 };
 
 }  // namespace cpark::server

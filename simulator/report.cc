@@ -112,6 +112,12 @@ bool poisson_parks(const Scenario& s, const std::string& pool) {
   return true;
 }
 
+bool deterministic_arrivals(const Scenario& s, const std::string& pool) {
+  for (auto& t : s.traffic)
+    if (t.pool == pool && t.arrival == Arrival::deterministic) return true;
+  return false;
+}
+
 // The per-pool figures, in the order summary.json, figures.csv and the viewer show them.
 constexpr const char* kPoolFigures[] = {"orbits",    "park_attempts",      "parks_blocked", "blocking",
                                         "busy_mean", "busy_peak", "mean_time_in_orbit", "offered_load"};
@@ -242,6 +248,7 @@ Fidelity check_fidelity(const Scenario& s, const PointResult& p, const std::stri
   f.simulated = p.figure(k + "blocking");
   if (p.figure(k + "park_attempts").mean <= 0) f.verdict = "not checked (no parks)";
   else if (!poisson_parks(s, pool)) f.verdict = "not checked (hourly profile: arrivals are not stationary Poisson)";
+  else if (deterministic_arrivals(s, pool)) f.verdict = "not checked (deterministic arrivals: Erlang B needs Poisson)";
   else if (!f.simulated.half_width) f.verdict = "not checked (needs 2 or more replications)";
   else {
     // The 95 % interval, widened by the estimate's resolution (one park out of all the

@@ -125,13 +125,19 @@ void read_population(const TomlReader& r, const toml::table& root, Scenario& s) 
 void read_traffic(const TomlReader& r, const toml::table& root, Scenario& s) {
   const ScenarioReader sr{r};
   r.each(root, "traffic", [&](const toml::table& t, const std::string& ctx) {
-    r.only_keys(t, {"pool", "calls_per_hour", "hourly_profile", "parks_per_hour", "park_share", "talk_before_park",
+    r.only_keys(t, {"pool", "arrival", "calls_per_hour", "hourly_profile", "parks_per_hour", "park_share", "talk_before_park",
                     "retrieval_delay", "never_retrieved", "retrieve_at_other_pool", "ringback_answer",
                     "ringback_answer_delay", "fallback_answer", "fallback_answer_delay", "abandon", "callee_answer",
                     "callee_answer_delay", "pickup", "pickup_delay", "caller_patience", "excluded"}, ctx);
     Traffic tr;
     tr.pool = r.str(t, "pool", ctx, true);
     if (!s.deployment.find_pool(tr.pool)) r.fail(t, ctx + ".pool", "\"" + tr.pool + "\" is not a pool of the deployment");
+    if (t.get("arrival")) {
+      const std::string a = r.str(t, "arrival", ctx);
+      if (a == "deterministic") tr.arrival = Arrival::deterministic;
+      else if (a != "poisson")
+        r.fail(*t.get("arrival"), ctx + ".arrival", "\"" + a + "\" must be poisson or deterministic (fixed gaps, as SIPp's -r)");
+    }
     tr.calls_per_hour = r.number(t, "calls_per_hour", 0, 0, 1e9);
     tr.parks_per_hour = r.number(t, "parks_per_hour", 0, 0, 1e9);
     tr.park_share = sr.share(t, "park_share", 0);

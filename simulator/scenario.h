@@ -39,9 +39,15 @@ struct Exclusions {
   double total() const { return private_line + friends_family + delegate + response_group + team_call; }
 };
 
+// How arrivals are spaced: Poisson (exponential gaps, the default), or deterministic
+// (fixed gaps of 1/rate), which is what SIPp's -r produces when `cpark loadtest
+// --scenario` plays the scenario as SIP traffic (L4: same arrival process in both).
+enum class Arrival : std::uint8_t { poisson, deterministic };
+
 // The traffic of one pool (D2).
 struct Traffic {
   std::string pool;
+  Arrival arrival = Arrival::poisson;     // of calls and of parks
   double calls_per_hour = 0;              // calls ringing this pool's users (Poisson)
   std::vector<double> hourly_profile;     // optional 24 multipliers of the rates by hour
   double parks_per_hour = 0;              // parks of already established calls (Poisson)

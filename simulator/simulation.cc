@@ -252,7 +252,8 @@ class Simulation {
   bool chance(double p) { return p > 0 && uniform01(rng_) < p; }
   SimTime after(double seconds) { return q_.now() + ticks(seconds); }
 
-  // Poisson arrivals, thinned by the hourly profile when there is one. Epochs are kept in
+  // Poisson (or, with `arrival = "deterministic"`, evenly spaced) arrivals, thinned by the
+  // hourly profile when there is one. Epochs are kept in
   // seconds at full resolution; only the event time is rounded to the clock's tick.
   void schedule_arrival(Kind kind, PoolId pool, double per_hour) {
     const Traffic& t = *pools_[pool].traffic;
@@ -260,7 +261,8 @@ class Simulation {
     if (!t.hourly_profile.empty()) peak = *std::max_element(t.hourly_profile.begin(), t.hourly_profile.end());
     if (peak <= 0) return;
     double& epoch = kind == Kind::CallArrival ? next_arrival_[pool].first : next_arrival_[pool].second;
-    epoch += -std::log(uniform01(rng_)) * 3600.0 / (per_hour * peak);
+    const double gap = 3600.0 / (per_hour * peak);
+    epoch += t.arrival == Arrival::deterministic ? gap : -std::log(uniform01(rng_)) * gap;
     q_.schedule(ticks(epoch), {kind, pool, 0});
   }
   bool accept_by_profile(const Traffic& t) {
