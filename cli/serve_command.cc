@@ -1,4 +1,6 @@
 // `cpark serve`: the SIP server (registrar + B2BUA, §7) on the store's deployment.
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <iostream>
 
@@ -30,13 +32,35 @@ std::vector<server::ListenSpec> parse_listen(const std::string& text) {
   return out;
 }
 
+// "SHA-256,MD5": the digest algorithms offered, in order (RFC 8760 §2.4).
+std::vector<sip::DigestAlgorithm> parse_digest_algorithms(const std::string& text) {
+  std::vector<sip::DigestAlgorithm> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    std::string name = text.substr(start, comma - start);
+    for (char& c : name) c = char(std::toupper(static_cast<unsigned char>(c)));
+    sip::DigestAlgorithm a;
+    if (name == "MD5") a = sip::DigestAlgorithm::md5;
+    else if (name == "SHA-256") a = sip::DigestAlgorithm::sha256;
+    else
+      throw CommandError(kUsage, "--digest-algorithms \"" + text + "\": \"" + name +
+                                     "\" is not MD5 or SHA-256 (RFC 8760)");
+    if (std::find(out.begin(), out.end(), a) != out.end())
+      throw CommandError(kUsage, "--digest-algorithms \"" + text + "\" names " + name + " twice");
+    out.push_back(a);
+    start = comma + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 void add_serve_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("serve", "Run the SIP server (registrar and B2BUA) on the store's deployment (§7)");
   struct Args {
     std::vector<std::string> listen;
-    std::string domain, pool, metrics = "127.0.0.1:0", log_format = "text", advertise;
+    std::string domain, pool, metrics = "127.0.0.1:0", log_format = "text", advertise, digest = "SHA-256,MD5";
     bool require_auth = false, realtime_media = false, verbose = false;
     int drain_seconds = 10;
     unsigned rtp_port = 0, t1_ms = 500;
@@ -54,6 +78,9 @@ void add_serve_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--advertise", a->advertise, "The address phones reach this server at (needed with a wildcard --listen)");
   cmd->add_option("--rtp-port", a->rtp_port, "UDP port music on hold is sent from (default: any free port)");
   cmd->add_flag("--require-auth", a->require_auth, "Refuse users without a password (S10)");
+  cmd->add_option("--digest-algorithms", a->digest,
+                  "Digest challenges offered, most preferred first: SHA-256,MD5 (default), MD5 or SHA-256. "
+                  "Phones that answer only the first challenge (SIPp 3.6, older handsets) need MD5 (S10)");
   cmd->add_flag("--realtime-media", a->realtime_media, "Run the music-on-hold thread at real-time priority (needs CAP_SYS_NICE)");
   cmd->add_option("--drain-seconds", a->drain_seconds, "On SIGTERM, how long calls may go on before they are ended (default 10)");
   cmd->add_option("--t1", a->t1_ms, "RFC 3261 T1 in milliseconds (default 500; shorter only on a LAN or in tests)");
@@ -88,6 +115,7 @@ void add_serve_command(CLI::App& app, Context& ctx) {
     server::ServerConfig config;
     config.pool = a->pool;
     config.require_auth = a->require_auth;
+    config.digest_algorithms = parse_digest_algorithms(a->digest);
     config.advertised_host = a->advertise;
     config.sip.t1 = std::chrono::milliseconds(a->t1_ms);
     config.sip.t2 = std::max(config.sip.t1 * 8, std::chrono::milliseconds(4000));

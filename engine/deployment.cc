@@ -92,8 +92,8 @@ bool parse_ipv6(std::string_view s, std::uint8_t* out) {
       break;
     }
     if (digits == 0 || digits > 4) return false;
+    if (n_head + n_tail == 8) return false;  // a ninth group
     (compressed ? tail[n_tail++] : head[n_head++]) = std::uint16_t(value);
-    if (n_head + n_tail > 8) return false;
     if (i == s.size()) break;
     if (s[i] != ':') return false;
     ++i;

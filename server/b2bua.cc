@@ -61,6 +61,13 @@ PoolId B2bua::served_pool() const {
 
 std::string B2bua::user_aor(UserId u) const { return sip_uri_of(engine_.user_name(u), config_.domain); }
 
+std::string B2bua::shown_name(const Leg& l) const {
+  // A callee's leg has no display name of its own (we called it): its user name is.
+  if (!l.display.empty()) return l.display;
+  if (l.user != kNoUser) return engine_.user_name(l.user);
+  return l.party;
+}
+
 // --- the pump ----------------------------------------------------------------------------
 
 void B2bua::receive(Time now, const sip::Address& source, std::string_view bytes) {
@@ -202,7 +209,7 @@ void B2bua::on_output(Time now, const Output& out) {
                  {"attempt", std::to_string(r.attempt)}});
             if (!parked) return;
             // S4: the parker's phones ring, showing the parked party as the caller.
-            auto rung = ring_user(now, LegKind::ringback, r.parker, parked->party, "Parked: " + parked->display,
+            auto rung = ring_user(now, LegKind::ringback, r.parker, parked->party, "Parked: " + shown_name(*parked),
                                   parked->remote_sdp);
             for (SlotId id : rung) leg(id)->park = r.park;
             if (rung.empty()) engine_.handle(engine_now(now), RingbackUnanswered{r.park});  // nowhere to ring
@@ -216,7 +223,7 @@ void B2bua::on_output(Time now, const Output& out) {
             Leg* parked = leg(leg_of_call(f.call));
             log(LogEvent::Level::info, "fallback", {{"park_id", std::to_string(f.park)}, {"to", f.uri}});
             if (!parked) return;
-            auto rung = ring_uri(now, LegKind::fallback, f.uri, parked->party, "Parked: " + parked->display,
+            auto rung = ring_uri(now, LegKind::fallback, f.uri, parked->party, "Parked: " + shown_name(*parked),
                                  parked->remote_sdp);
             for (SlotId id : rung) leg(id)->park = f.park;
             if (rung.empty()) engine_.handle(engine_now(now), FallbackUnanswered{f.park});
@@ -243,7 +250,7 @@ void B2bua::on_output(Time now, const Output& out) {
                  {"by", by}, {"parker", engine_.user_name(e.parker)}});
             if (l && e.reason != EndReason::Fallback) l->parked = false;
             // S5 / P8: the parker learns how the park ended.
-            const std::string who = l ? (l->display.empty() ? l->party : l->display) : std::string("your parked call");
+            const std::string who = l ? shown_name(*l) : std::string("your parked call");
             std::string text;
             switch (e.reason) {
               case EndReason::Retrieved: text = "Your parked call with " + who + " on orbit " + e.orbit.to_string() + " was retrieved" + (by.empty() ? "" : " by " + by) + "."; break;

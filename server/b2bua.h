@@ -189,6 +189,9 @@ class B2bua {
   void log(LogEvent::Level level, std::string name, std::vector<std::pair<std::string, std::string>> fields);
   void schedule(Time at, TimerKind kind, SlotId leg);
   std::string user_aor(UserId u) const;
+  // How a party is shown to people (ringback caller name, MESSAGE texts): its display
+  // name, else its user name, else its SIP identity.
+  std::string shown_name(const Leg& l) const;
   std::string pool_name(PoolId p) const { return engine_.pool_name(p); }
   PoolId served_pool() const;
 

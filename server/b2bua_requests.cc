@@ -132,6 +132,9 @@ bool B2bua::authenticate(Time now, sip::ServerTransactionId st, const sip::Messa
     if (!sip::parse_credentials(h.value, cred) || cred.username.empty()) continue;
     if (cred.realm != u.digest_realm) continue;  // credentials for someone else's realm
     tried = true;
+    if (std::find(config_.digest_algorithms.begin(), config_.digest_algorithms.end(), cred.algorithm) ==
+        config_.digest_algorithms.end())
+      continue;  // an algorithm this server does not offer (--digest-algorithms)
     const std::string& ha1 =
         cred.algorithm == sip::DigestAlgorithm::sha256 ? u.ha1_sha256 : u.ha1_md5;
     if (ha1.empty() || !cred.algorithm_known) continue;
@@ -158,12 +161,10 @@ bool B2bua::authenticate(Time now, sip::ServerTransactionId st, const sip::Messa
   const std::string nonce = sip::make_nonce(config_.nonce_secret, now);
   const sip::HeaderKind challenge_header =
       is_register ? sip::HeaderKind::www_authenticate : sip::HeaderKind::proxy_authenticate;
-  // Offer SHA-256 first (RFC 8760 §2.4: in order of preference), MD5 for older phones.
-  if (!u.ha1_sha256.empty())
-    scratch_.add(challenge_header,
-                 sip::make_challenge(u.digest_realm, nonce, sip::DigestAlgorithm::sha256, stale));
-  if (!u.ha1_md5.empty())
-    scratch_.add(challenge_header, sip::make_challenge(u.digest_realm, nonce, sip::DigestAlgorithm::md5, stale));
+  // One challenge per offered algorithm, in order of preference (RFC 8760 §2.4).
+  for (const sip::DigestAlgorithm a : config_.digest_algorithms)
+    if (!(a == sip::DigestAlgorithm::sha256 ? u.ha1_sha256 : u.ha1_md5).empty())
+      scratch_.add(challenge_header, sip::make_challenge(u.digest_realm, nonce, a, stale));
   layer_.send_response(now, st, scratch_);
   return false;
 }

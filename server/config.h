@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sip/digest.h"
 #include "sip/transaction_layer.h"
 
 namespace cpark::server {
@@ -21,6 +22,10 @@ struct ServerConfig {
   bool require_auth = false;              // S10: users without a password are refused
   std::string nonce_secret;               // digest nonces (random per start)
   std::chrono::milliseconds nonce_lifetime{std::chrono::minutes(5)};
+  // S10: the digest challenges offered, most preferred first (RFC 8760 §2.4), and the
+  // only algorithms accepted. Phones that answer only the first challenge they see
+  // (SIPp 3.6, older handsets) need MD5 alone.
+  std::vector<sip::DigestAlgorithm> digest_algorithms{sip::DigestAlgorithm::sha256, sip::DigestAlgorithm::md5};
   std::uint64_t seed = 0;                 // ids (tags, branches, Call-IDs), SSRCs, O9 random
   sip::TransactionConfig sip;             // T1/T2/T4, 100 Trying delay, limits
   // Registrations (S1): the Expires a client gets when it asks for none, the shortest and

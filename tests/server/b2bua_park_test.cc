@@ -149,6 +149,23 @@ TEST_F(ParkFixture, P5_S4_RingbackCallsTheParkerShowingTheParkedParty) {
   EXPECT_EQ(h.server().engine().counters().ringback_answered, 1u);
 }
 
+TEST_F(ParkFixture, S4_RingbackNamesAParkedCalleeByItsUserName) {
+  // bob calls alice and parks her: her leg is one the server called, with no display
+  // name of its own; the ringback still says who is waiting.
+  auto c = call(h, bob, alice, "1001");
+  bob.refer(c.caller_side, "sip:park@example.test");
+  bob.inbox();
+  alice.answer(*Harness::find(alice.inbox(), "INVITE"), 200, true);  // the hold
+  bob.bye(c.caller_side);
+  bob.inbox();
+  h.advance(h.now() + seconds(61));
+  const sip::Message* ringback = Harness::find(bob.inbox(), "INVITE");
+  ASSERT_NE(ringback, nullptr) << "no ringback";
+  EXPECT_NE(std::string(ringback->value(sip::HeaderKind::from)).find("\"Parked: alice\" <sip:alice@example.test>"),
+            std::string::npos)
+      << ringback->value(sip::HeaderKind::from);
+}
+
 TEST_F(ParkFixture, P6_UnansweredRingbackWithoutFallbackDisconnects) {
   park();
   alice.answer(*Harness::find(alice.inbox(), "INVITE"), 200, true);
