@@ -1,36 +1,21 @@
-// Branch ids, tags and Call-IDs from a seeded generator (xoshiro256** via splitmix64): the
+// Branch ids, tags and Call-IDs from the project's seeded generator (common/random.h): the
 // layer draws no randomness it was not given, so the same seed replays the same run.
 // RFC 3261 §8.1.1.7 and §19.3 ask for ids unique in space and time; a server seeds this
 // from a real entropy source at start-up, tests from a constant.
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
+
+#include "common/random.h"
 
 namespace cpark::sip {
 
 class IdGenerator {
  public:
-  explicit IdGenerator(std::uint64_t seed = 0) { reseed(seed); }
-  void reseed(std::uint64_t seed) {
-    for (auto& w : state_) {
-      seed += 0x9e3779b97f4a7c15ULL;
-      std::uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-      w = z ^ (z >> 31);
-    }
-  }
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
-    const std::uint64_t t = state_[1] << 17;
-    state_[2] ^= state_[0];
-    state_[3] ^= state_[1];
-    state_[1] ^= state_[2];
-    state_[0] ^= state_[3];
-    state_[2] ^= t;
-    state_[3] = rotl(state_[3], 45);
-    return result;
-  }
+  explicit IdGenerator(std::uint64_t seed = 0) : rng_(seed) {}
+  void reseed(std::uint64_t seed) { rng_ = Random(seed); }
+  std::uint64_t next() { return rng_.next(); }
   // Appends `digits` lower-case hex digits (at most 16) of a fresh draw.
   void append_hex(std::string& out, int digits = 16) {
     static constexpr char hex[] = "0123456789abcdef";
@@ -60,8 +45,7 @@ class IdGenerator {
   }
 
  private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t state_[4];
+  Random rng_;
 };
 
 }  // namespace cpark::sip
