@@ -62,5 +62,47 @@ TEST(P10_TimerQueue, CancelFromAnywhereKeepsTheHeapOrdered) {
   EXPECT_EQ(fired, 200u - 67u);
 }
 
+TEST(P10_TimerQueue, CancellingTheEarliestMovesTheNextDeadline) {
+  TimerQueue q;
+  const TimerId first = q.schedule(Time{10}, TimerKind::Park, owner(1));
+  const TimerId second = q.schedule(Time{20}, TimerKind::Park, owner(2));
+  q.schedule(Time{30}, TimerKind::Park, owner(3));
+  q.cancel(first);
+  EXPECT_EQ(q.next_deadline(), Time{20});
+  q.cancel(second);
+  EXPECT_EQ(q.next_deadline(), Time{30});
+  EXPECT_FALSE(q.pop_due(Time{29})) << "a cancelled timer's deadline must not wake the driver";
+  EXPECT_EQ(q.size(), 1u);
+}
+
+// Park/retrieve churn cancels nearly every timer it schedules: the tombstones it leaves
+// must not grow the heap without bound, and no cancelled timer may fire.
+TEST(P10_TimerQueue, ChurnOfCancelledTimersKeepsTheHeapBounded) {
+  TimerQueue q;
+  std::vector<TimerId> live;
+  std::uint64_t x = 12345;
+  const auto next = [&x] { return (x = x * 6364136223846793005u + 1442695040888963407u) >> 33; };
+  for (std::uint32_t i = 0; i < 200'000; ++i) {
+    live.push_back(q.schedule(Time{std::int64_t(1'000'000 + next() % 1000)}, TimerKind::Park, owner(i)));
+    if (live.size() > 5'000) {  // a random one is retrieved
+      const std::size_t k = next() % live.size();
+      q.cancel(live[k]);
+      live[k] = live.back();
+      live.pop_back();
+    }
+    ASSERT_LE(q.heap_entries(), 2 * q.size() + 1024);
+  }
+  EXPECT_EQ(q.size(), live.size());
+  std::size_t fired = 0;
+  Time last{-1};
+  while (auto f = q.pop_due(Time{2'000'000})) {
+    EXPECT_LE(last, f->at);
+    last = f->at;
+    ++fired;
+  }
+  EXPECT_EQ(fired, live.size());
+  EXPECT_EQ(q.heap_entries(), 0u);
+}
+
 }  // namespace
 }  // namespace cpark::detail

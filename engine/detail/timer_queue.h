@@ -1,10 +1,18 @@
-// The engine's deadlines. An indexed binary heap: a park's timeout is cancelled far more
-// often than it fires (a retrieval cancels it), so cancel must be O(log n) and leave no
-// tombstones behind (a lazy-deletion heap grows without bound under park/retrieve load).
-// Heap entries carry their deadline and sequence, so sifting compares without leaving
-// the heap array; each timer's owner and heap position sit in a SlotMap, whose ids make
-// cancelling a timer that already fired or was cancelled harmless even after its slot
-// was reused. Ties fire first-in-first-out (sequence number), so runs replay exactly.
+// The engine's deadlines: a binary min-heap with lazy cancellation. A park's timeout is
+// cancelled far more often than it fires (a retrieval cancels it), so cancel is O(1): it
+// frees the timer's slot and leaves its heap entry behind as a tombstone, which is
+// dropped when it reaches the top. Tombstones are bounded: when they outnumber the live
+// timers (plus a small floor) the heap is rebuilt without them in O(n), so the memory
+// stays within about twice the live timers and the rebuild costs O(1) per cancel,
+// amortised. Cancelling this way touches one slot; an indexed heap's cancel sifted the
+// hole through log n levels, each a cache miss in two arrays once tens of thousands of
+// parks are pending.
+//
+// Each timer's owner sits in a SlotMap; a heap entry carries its timer's full id, so a
+// tombstone is recognised by a stale id, and cancelling a timer that already fired or was
+// cancelled is harmless even after its slot was reused. The top of the heap is always a
+// live timer, so next_deadline() is exact. Ties fire first-in-first-out (sequence
+// number), so runs replay exactly.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -31,8 +39,14 @@ class TimerQueue {
   TimerId schedule(Time at, TimerKind kind, SlotId owner);
   // Cancels a pending timer; a no-op for a null or stale id.
   void cancel(TimerId id);
-  bool empty() const { return heap_.empty(); }
-  std::size_t size() const { return heap_.size(); }
+  // Starts loading a timer's slot: a retrieval cancels the timer after other work, and
+  // the two cache misses then overlap.
+  void prefetch(TimerId id) const { owners_.prefetch(id); }
+  bool empty() const { return owners_.empty(); }
+  // Pending timers (tombstones not counted).
+  std::size_t size() const { return owners_.size(); }
+  // Heap entries, live and tombstones: at most 2 * size() + 1024 (for tests and benches).
+  std::size_t heap_entries() const { return heap_.size(); }
   std::optional<Time> next_deadline() const;
   struct Fired { Time at; TimerOwner owner; };
   // Removes and returns the earliest timer if it is due at or before `now`.
@@ -42,23 +56,16 @@ class TimerQueue {
   struct Entry {
     Time at;
     std::uint64_t seq;
-    std::uint32_t slot;  // in nodes_
-    bool operator<(const Entry& o) const { return at != o.at ? at < o.at : seq < o.seq; }
+    TimerId id;
   };
-  struct Node {
-    TimerOwner owner;
-    std::uint32_t pos;  // in heap_
-  };
-  void place(std::uint32_t i, const Entry& e) {
-    heap_[i] = e;
-    nodes_.at_index(e.slot).pos = i;
-  }
-  void sift_up(std::uint32_t i, Entry e);
-  void sift_down(std::uint32_t i, Entry e);
-  void remove_at(std::uint32_t i);
+  // The heap's order, as std::push_heap wants it: `a` fires after `b`.
+  static bool later(const Entry& a, const Entry& b) { return a.at != b.at ? a.at > b.at : a.seq > b.seq; }
+  void pop_top();
+  void drop_dead_top();
+  void compact();
 
-  SlotMap<Node> nodes_;
-  std::vector<Entry> heap_;
+  SlotMap<TimerOwner> owners_;
+  std::vector<Entry> heap_;   // live timers and tombstones
   std::uint64_t next_seq_ = 0;
 };
 
