@@ -113,14 +113,14 @@ void run_scenario_replay(const Args& a) {
   }
   std::cout << "\nResults: " << rs.run.out_dir << "/summary.json, simulation/, comparison/\n";
   if (r.run.interrupted) throw CommandError(kInterrupted, "interrupted: partial results written to " + rs.run.out_dir);
-  // The replay's verdict: every park the plan played completed, no orbit leaked, the
-  // server lived, and the figures agree. Legs the phones saw end badly are reported (a
-  // parked party left connected after a ringback was answered and hung up: a B2BUA
-  // issue, see summary.json phone_failures) but are not the comparison's subject.
+  // The replay's verdict: every park the plan played completed, every phone's call
+  // ended as a phone expects (a parked party the server never hung up counts), no orbit
+  // leaked, the server lived, and the figures agree.
   const auto& run = r.run;
   if (run.phone_failures > 0)
-    std::cerr << "cpark: warning: the phones saw " << run.phone_failures
-              << " call(s) the server did not end (see " << rs.run.out_dir << "/sipp/phones.errors.log)\n";
+    throw CommandError(kRejected, "the phones saw " + std::to_string(run.phone_failures) +
+                                      " call(s) the server did not end as SIP requires (see " + rs.run.out_dir +
+                                      "/sipp/phones.errors.log)");
   if (run.failed > 0 || run.attempted != run.succeeded || !run.no_leaked_orbits() || !run.server_survived() ||
       !run.failure.empty())
     throw CommandError(kRejected, "the replay's load test failed its checks (see " + rs.run.out_dir + "/summary.json)");

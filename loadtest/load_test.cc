@@ -155,7 +155,9 @@ class Runner {
 std::vector<std::string> Runner::common_args(bool client, bool lossy_sipp) const {
   std::vector<std::string> a = {"-key", "domain", kDomain, "-recv_timeout", "32000", "-max_recv_loops", "10000"};
   if (client) a.push_back("-aa");
-  if (!client && std::getenv("CPARK_LOADTEST_TRACE_PHONES")) a.push_back("-trace_msg");
+  // Debugging a flow: every SIPp writes each message it sends and receives to
+  // <scenario>_<pid>_messages.log in the output's sipp/ folder (sipp/README.md).
+  if (std::getenv("CPARK_LOADTEST_TRACE_SIPP")) a.push_back("-trace_msg");
   // SIPp's own loss (-lost) applies to clients that send only requests (call, register):
   // SIPp retransmits those. A response SIPp "loses" is never sent again and leaves the
   // SIPp call stuck at that step (seen: a late 202 then fails the call), so the flows

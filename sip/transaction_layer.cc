@@ -54,6 +54,13 @@ bool make_server_key(const Message& m, std::string_view method, std::string& key
   return true;
 }
 
+// A retransmission repeats its request's Call-ID, From tag and CSeq (§17.2.3 matches on
+// the branch alone; these tell a branch reused by a broken client from a retransmission).
+bool same_request(const Message& a, const Message& b) {
+  const auto ca = a.cseq(), cb = b.cseq();
+  return a.call_id() == b.call_id() && a.from_tag() == b.from_tag() && ca && cb && ca->number == cb->number;
+}
+
 void make_client_key(std::string_view branch, std::string_view method, std::string& key) {
   key.assign(branch);
   key += '\0';
@@ -341,7 +348,24 @@ void TransactionLayer::on_request(Milliseconds now, const Address& source, Buffe
     on_ack(now, source, b);
     return;
   }
-  if (const ServerTransactionId id = find_server(m, Method::unknown)) {
+  ServerTransactionId id = find_server(m, Method::unknown);
+  if (id && !same_request(servers_.find(id.slot)->request->message, m)) {
+    // The branch of an earlier, different request (another Call-ID, From tag or CSeq):
+    // §8.1.1.7 makes branches unique, but some clients reuse one (SIPp's out-of-call
+    // scenarios stamp every call's BYE with the same branch). It is not a retransmission:
+    // a non-INVITE transaction that has answered only absorbs retransmissions, so it ends
+    // now and the request gets its own; otherwise the request is refused, named.
+    ++counters_.branch_reused;
+    ServerTransaction& t = *servers_.find(id.slot);
+    if (t.is_invite || t.state != ServerState::completed) {
+      answer_statelessly(source, m, 400, ids_.make_tag(), 0, "branch reused from another request in progress");
+      retire(b);
+      return;
+    }
+    terminate_server(id);
+    id = {};
+  }
+  if (id) {
     // A retransmission (§17.2.1, §17.2.2): answer with the last response, if any.
     ++counters_.retransmissions_in;
     ServerTransaction& t = *servers_.find(id.slot);
@@ -370,7 +394,7 @@ void TransactionLayer::on_request(Milliseconds now, const Address& source, Buffe
     retire(b);
     return;
   }
-  const ServerTransactionId id = create_server(now, source, b);
+  id = create_server(now, source, b);
   Event e;
   e.kind = EventKind::request_received;
   e.server = id;
@@ -1001,9 +1025,12 @@ Milliseconds TransactionLayer::answer_limit(bool invite) const {
 }
 
 void TransactionLayer::answer_statelessly(const Address& source, const Message& request, int status,
-                                          std::string_view to_tag, std::uint32_t retry_after_seconds) {
+                                          std::string_view to_tag, std::uint32_t retry_after_seconds,
+                                          std::string_view warning) {
   make_response(request, status, {}, to_tag, scratch_);
   if (retry_after_seconds > 0) scratch_.add(HeaderKind::retry_after, std::to_string(retry_after_seconds));
+  if (!warning.empty())
+    scratch_.add(HeaderKind::warning, "399 " + config_.warning_agent + " \"" + std::string(warning) + "\"");
   serialize(scratch_, scratch_wire_);
   const auto via = request.top_via();
   transmit(via ? reply_address(*via, source) : source, scratch_wire_, {}, {});

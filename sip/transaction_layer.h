@@ -102,6 +102,7 @@ struct TransactionCounters {
   std::uint64_t no_final_response = 0;         // server: TU never answered; client: INVITE cancelled
   std::uint64_t overload_rejected = 0;         // new requests answered 503 at max_server_transactions
   std::uint64_t client_requests_refused = 0;   // send_request at max_client_transactions
+  std::uint64_t branch_reused = 0;  // requests that reused the branch of a different request (§8.1.1.7)
 };
 
 enum class EventKind : std::uint8_t {
@@ -214,7 +215,8 @@ class TransactionLayer {
   void on_ack(Milliseconds now, const Address& source, Buffer* buffer);
   void on_cancel(Milliseconds now, const Address& source, Buffer* buffer);
   void answer_statelessly(const Address& source, const Message& request, int status,
-                          std::string_view to_tag, std::uint32_t retry_after_seconds);
+                          std::string_view to_tag, std::uint32_t retry_after_seconds,
+                          std::string_view warning = {});
   ClientTransactionId start_cancel(Milliseconds now, ClientTransactionId invite, std::string_view reason);
   Milliseconds answer_limit(bool invite) const;
   void answer_malformed(Milliseconds now, const Address& source, Buffer* buffer, const ParseError& error);

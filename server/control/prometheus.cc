@@ -9,7 +9,7 @@ namespace cpark::server {
 // Every field of these structs is exported below; a field added to either changes its
 // size and stops the build here until it is exported too (S9: all counters are visible).
 static_assert(sizeof(Counters) == 19 * sizeof(std::uint64_t), "export the new engine counter in render_prometheus");
-static_assert(sizeof(sip::TransactionCounters) == 17 * sizeof(std::uint64_t),
+static_assert(sizeof(sip::TransactionCounters) == 18 * sizeof(std::uint64_t),
               "export the new SIP counter in render_prometheus");
 
 namespace {
@@ -167,6 +167,9 @@ std::string render_prometheus(const MetricsSnapshot& m) {
             s.overload_rejected);
   x.counter("cpark_sip_client_requests_refused_total", "SIP requests not sent at the client-transaction limit",
             s.client_requests_refused);
+  x.counter("cpark_sip_branch_reused_total",
+            "SIP requests that reused the Via branch of a different request (RFC 3261 8.1.1.7), taken as new",
+            s.branch_reused);
 
   // Refusals and authentication (S8, S10).
   x.counter("cpark_requests_refused_total", "Requests the server chose to refuse (403, 404, 410, 484, 488, 5xx)",

@@ -343,6 +343,39 @@ TEST_F(Transactions, Rfc6026_RetransmittedInviteAfterOkIsAbsorbed) {
   EXPECT_EQ(times_of_status(200), (std::vector<ms>{ms{0}, ms{100}}));  // 2xx re-sent until ACK
 }
 
+// §8.1.1.7: a branch is unique to its request. SIPp's out-of-call scenarios stamp every
+// call's BYE with one branch; matched on the branch alone (§17.2.3), the second call's
+// BYE was taken for a retransmission of the first's, answered with the first's 200 and
+// never reached the B2BUA, which left the other party's leg up.
+TEST_F(Transactions, Rfc3261_8_1_1_7_BranchReusedByAnotherCallIsANewRequest) {
+  receive(ms{0}, incoming_request("z9hG4bKsame", Method::bye));
+  answer(ms{0}, events.back().server, 200);
+  std::string second = incoming_request("z9hG4bKsame", Method::bye);
+  second.replace(second.find("in-1@"), 5, "in-2@");
+  receive(ms{5000}, second);  // within the first's Timer J (64·T1)
+  ASSERT_EQ(count_events(EventKind::request_received), 2u) << "the second call's BYE must reach the TU";
+  EXPECT_EQ(event_messages.back()->message.call_id(), "in-2@192.0.2.20");
+  answer(ms{5000}, events.back().server, 200);
+  EXPECT_EQ(layer.counters().branch_reused, 1u);
+  // A true retransmission of the second is still absorbed and answered again.
+  receive(ms{5100}, second);
+  EXPECT_EQ(count_events(EventKind::request_received), 2u);
+  EXPECT_EQ(times_of_status(200).size(), 3u);
+}
+
+TEST_F(Transactions, Rfc3261_8_1_1_7_BranchReusedWhileTheFirstIsPendingIsRefusedNamed) {
+  receive(ms{0}, incoming_request("z9hG4bKsame", Method::bye));  // the TU has not answered
+  std::string second = incoming_request("z9hG4bKsame", Method::bye);
+  second.replace(second.find("in-1@"), 5, "in-2@");
+  receive(ms{10}, second);
+  EXPECT_EQ(count_events(EventKind::request_received), 1u);
+  ASSERT_EQ(times_of_status(400).size(), 1u);
+  EXPECT_NE(sent.back().bytes.find("branch reused"), std::string::npos) << sent.back().bytes;
+  EXPECT_NE(sent.back().bytes.find("in-2@"), std::string::npos) << "the refusal answers the second request";
+  answer(ms{20}, events.back().server, 200);  // the first still completes
+  EXPECT_EQ(times_of_status(200).size(), 1u);
+}
+
 TEST_F(Transactions, Rfc3261_9_1_CancelBeforeAnyProvisionalWaits) {
   Message invite;
   make_invite(invite);
