@@ -135,6 +135,13 @@ Status EngineCore::apply(Time now, DeploymentPtr d, bool force) {
   s.deployment = std::move(d);
   pickups.regroup();
   parks.end_displaced(now, displaced);
+  // A park takes an orbit, so the orbits bound the parks: sized once here, the tables
+  // never double (and move every park) in the middle of traffic. Unused room is address
+  // space only; the pages are touched as parks arrive.
+  std::size_t orbits = 0;
+  for (const PoolState& pool : s.pools) orbits += pool.orbits.capacity();
+  parks.reserve(orbits);
+  s.timers.reserve(orbits);
   return {};
 }
 

@@ -43,6 +43,17 @@ Status B2bua::serve(Time now, DeploymentPtr d, bool force, std::int64_t revision
   }
   ++admin_applied_;
   revision_ = revision;
+  // Room for a call in every orbit of the pool (each parked call keeps a leg and its
+  // dialog; its parker's leg comes and goes), sized once: a table that doubled under
+  // load would move every leg at once, a stall of milliseconds and, for a moment, twice
+  // the memory. Unused room is address space only.
+  const std::size_t room = 2 * std::size_t(engine_.orbit_capacity(served_pool())) + 64;
+  legs_.reserve(room);
+  // The dialog bound (20,000 by default, a guard against floods) grows with the orbits:
+  // a pool of 30,000 orbits must be able to hold 30,000 parked calls.
+  dialogs_.set_max_dialogs(std::max(sip::DialogLimits{}.max_dialogs, room));
+  dialogs_.reserve(room);
+  leg_by_dialog_.reserve(room);
   pump(now);  // forced changes end parks: their outputs go out now
   return s;
 }

@@ -81,6 +81,14 @@ class DialogTable {
   DialogId match_response(const Message& response) const;
   bool erase(DialogId id);
   std::size_t size() const { return dialogs_.size(); }
+  // Raises (or lowers) the dialog bound, for live ones it never ends them.
+  void set_max_dialogs(std::size_t n) { limits_.max_dialogs = n; }
+  // Room for `n` dialogs without moving the table or re-indexing (see B2bua::serve).
+  void reserve(std::size_t n) {
+    dialogs_.reserve(n);
+    index_.reserve(n);
+    request_index_.reserve(n);
+  }
   // Creations refused by DialogLimits.
   std::uint64_t refused() const { return refused_; }
   const DialogLimits& limits() const { return limits_; }

@@ -1,8 +1,11 @@
 // Where datagrams and stream messages come from and go to, as plain values: the layer
-// never opens a socket, so a source or destination is just a transport, an IP literal
-// (or a host name the driver resolves), a port, and for streams the driver's connection
-// id. Fixed inline storage: addresses are copied into every transmit and event without
-// allocating.
+// never opens a socket, so a source or destination is just a transport, an IP literal,
+// a port, and for streams the driver's connection id. Fixed inline storage: addresses
+// are copied into every transmit and event without allocating. 62 characters hold any
+// IPv6 literal with a zone id (45 + 1 + an interface name); the driver sends only to IP
+// literals (it does no DNS), so a longer host name (only a Via maddr can bring one) is
+// cut and then fails as a transport error instead of costing every leg and transaction
+// 255 bytes (the address was a third of a parked call's memory).
 #pragma once
 #include <algorithm>
 #include <array>
@@ -45,7 +48,7 @@ struct Address {
   }
 
  private:
-  std::array<char, 255> host_{};
+  std::array<char, 62> host_{};
   std::uint8_t host_size_ = 0;
 };
 

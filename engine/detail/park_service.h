@@ -41,6 +41,11 @@ class ParkService {
   // "orbit *7001 (parked by alice for 42 s)" for each park, to name them in a refusal.
   std::string describe(Time now, const std::vector<SlotId>& parks) const;
 
+  // Room for `n` parks (the orbits there are) without moving the table.
+  void reserve(std::size_t n) {
+    parks_.reserve(n);
+    by_call_.reserve(n);
+  }
   std::size_t active_parks() const { return by_call_.size() - fallback_legs_; }
   std::size_t fallback_legs() const { return fallback_legs_; }
   void list(std::vector<ParkView>& out) const;

@@ -20,6 +20,11 @@ TimerId TimerQueue::schedule(Time at, TimerKind kind, SlotId owner) {
   return id;
 }
 
+void TimerQueue::reserve(std::size_t n) {
+  owners_.reserve(n);
+  heap_.reserve(2 * n + kTombstoneFloor);
+}
+
 void TimerQueue::cancel(TimerId id) {
   if (!owners_.erase(id)) return;
   if (heap_.front().id == id) drop_dead_top();  // keep the top live: next_deadline() reads it

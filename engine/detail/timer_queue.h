@@ -45,6 +45,8 @@ class TimerQueue {
   bool empty() const { return owners_.empty(); }
   // Pending timers (tombstones not counted).
   std::size_t size() const { return owners_.size(); }
+  // Room for `n` pending timers (and their tombstones) without reallocating.
+  void reserve(std::size_t n);
   // Heap entries, live and tombstones: at most 2 * size() + 1024 (for tests and benches).
   std::size_t heap_entries() const { return heap_.size(); }
   std::optional<Time> next_deadline() const;

@@ -58,6 +58,10 @@ class HashIndex {
     return true;
   }
   std::size_t size() const { return size_; }
+  // Room for `n` entries without growing (each growth re-inserts every entry).
+  void reserve(std::size_t n) {
+    while (entries_.size() < 2 * n) grow();
+  }
 
  private:
   struct Entry {

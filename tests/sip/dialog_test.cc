@@ -271,6 +271,23 @@ TEST(Dialog, BeyondMaxDialogsCreationIsRefused) {
   EXPECT_TRUE(table.create_uas(ParsedMessage(invite).message, "again", "<sip:park@192.0.2.4>"));
 }
 
+// The server raises the bound to its pool's orbits (each parked call keeps a dialog), and
+// room reserved ahead changes nothing a caller sees.
+TEST(Dialog, RaisedBoundAndReservedRoomAdmitMoreDialogs) {
+  DialogTable table(DialogLimits{.max_dialogs = 2, .max_forks_per_request = 16});
+  table.set_max_dialogs(4);
+  table.reserve(100);
+  std::vector<DialogId> ids;
+  for (int i = 0; i < 5; ++i) {
+    std::string req = invite;
+    req.replace(req.find("dlg-1@"), 6, "dlg-" + std::to_string(i) + "@");
+    ids.push_back(table.create_uas(ParsedMessage(req).message, "t" + std::to_string(i), "<sip:park@192.0.2.4>"));
+  }
+  EXPECT_TRUE(ids[0] && ids[1] && ids[2] && ids[3]);
+  EXPECT_FALSE(ids[4]);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(table.find(ids[std::size_t(i)])->local_tag, "t" + std::to_string(i));
+}
+
 // On simulated time, as the server drives them: a peer rings from many forks and never
 // answers. The layer gives the INVITE up (client_invite_timeout, then 64·T1 after the
 // CANCEL) and the TU, told so, clears the early dialogs: nothing stays behind.
