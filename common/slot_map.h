@@ -105,10 +105,6 @@ class SlotMap {
   }
   const T* find(SlotId id) const { return const_cast<SlotMap*>(this)->find(id); }
   bool contains(SlotId id) const { return find(id) != nullptr; }
-  // Starts loading `id`'s slot into the cache, for a lookup that follows other work.
-  void prefetch(SlotId id) const {
-    if (id.index() < slots_.size()) __builtin_prefetch(&slots_[id.index()]);
-  }
 
   // Removes the value `id` names. Returns false, and changes nothing, for a stale id.
   bool erase(SlotId id) {

@@ -17,6 +17,13 @@ class EngineCore {
   EngineCore(std::uint64_t seed, std::string domain) {
     s.rng = Random(seed);
     s.domain = std::move(domain);
+    s.timers.set_liveness(&timer_live, this);  // the core lives on the heap: `this` stays
+  }
+  EngineCore(const EngineCore&) = delete;
+  EngineCore& operator=(const EngineCore&) = delete;
+  static bool timer_live(const void* core, TimerKind kind, SlotId id, TimerToken token) {
+    const auto* c = static_cast<const EngineCore*>(core);
+    return kind == TimerKind::Park ? c->parks.holds_timer(id, token) : c->pickups.holds_timer(id, token);
   }
 
   Status apply(Time now, DeploymentPtr d, bool force);

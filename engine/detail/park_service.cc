@@ -12,8 +12,9 @@ ParkService::Park* ParkService::find_in(ParkId id, Phase phase) {
 }
 
 void ParkService::stop_timer(Park& p) {
-  s_.timers.cancel(p.timer);
-  p.timer = {};
+  if (!p.timer) return;
+  p.timer = 0;  // forgotten first: the queue asks the park whether the token is live
+  s_.timers.cancelled();
 }
 
 void ParkService::reject(const ParkRequest& r, Diagnostic d) {
@@ -78,7 +79,6 @@ void ParkService::retrieve(Time now, const RetrieveRequest& r) {
   if (index == kNoOrbit || !pool.park_at[index]) return reject(diag::kOrbitNotFound);   // P4
   const SlotId id = pool.park_at[index];
   Park& p = *parks_.find(id);
-  s_.timers.prefetch(p.timer);  // end_park cancels it
   if (r.park_id != 0 && r.park_id != id.bits()) return reject(diag::kSafeRetrieveFailed); // P4
   if (p.phase == Phase::RingingBack) s_.outputs.push(StopRingback{id.bits(), p.parker});
   if (p.music) s_.outputs.push(StopMusicOnHold{p.call});

@@ -29,6 +29,11 @@ class ParkService {
   // P7. Returns false when `call` is neither parked nor ringing a fallback.
   bool party_hung_up(Time now, CallId call);
   void on_timer(Time at, SlotId park);
+  // Whether park `id` still waits for the timer `token` (the timer queue asks).
+  bool holds_timer(SlotId id, TimerToken token) const {
+    const Park* p = parks_.find(id);
+    return p && p->timer == token;
+  }
 
   // O7/O8: parks whose orbit has no CallPark home in `pools` (the next pool table).
   std::vector<SlotId> displaced_by(const std::vector<PoolState>& pools) const;
@@ -66,7 +71,7 @@ class ParkService {
     std::uint8_t attempts = 0;          // unanswered ringbacks so far (P5, at most 10: C2)
     bool music = false;
     Time parked_at{};
-    TimerId timer;
+    TimerToken timer = 0;               // its one pending timer (C1, C6), 0: none
   };
 
   // The park `id` if it is in `phase`; otherwise counts a stale input and returns null.
@@ -77,7 +82,7 @@ class ParkService {
   void ringback_failed(Time now, SlotId id);
   void leave_orbit(Time now, SlotId id, Diagnostic no_fallback);
   void finish_fallback(SlotId id, bool answered);
-  TimerId schedule(Time at, SlotId id) { return s_.timers.schedule(at, TimerKind::Park, id); }
+  TimerToken schedule(Time at, SlotId id) { return s_.timers.schedule(at, TimerKind::Park, id); }
 
   EngineState& s_;
   SlotMap<Park> parks_;

@@ -64,7 +64,10 @@ void PickupService::unlink(std::uint32_t slot) {
 void PickupService::release(SlotId id) {
   Ringing& c = *calls_.find(id);
   unlink(id.index());
-  s_.timers.cancel(c.timer);
+  if (c.timer) {
+    c.timer = 0;  // forgotten first: the queue asks the call whether the token is live
+    s_.timers.cancelled();
+  }
   by_call_.erase(c.call);
   calls_.erase(id);
 }

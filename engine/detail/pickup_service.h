@@ -20,6 +20,11 @@ class PickupService {
   void ended(CallId call);
   void pickup(Time now, const PickupRequest& r);
   void on_timer(Time at, SlotId ringing);
+  // Whether ringing call `id` still waits for the timer `token` (the timer queue asks).
+  bool holds_timer(SlotId id, TimerToken token) const {
+    const Ringing* c = calls_.find(id);
+    return c && c->timer == token;
+  }
   // After an admin change: re-files every ringing call by its callee's current group.
   void regroup();
 
@@ -36,7 +41,7 @@ class PickupService {
     bool video = false;
     std::uint64_t order = 0;          // ring sequence: G4 order survives regroup()
     std::uint32_t prev = kNoIndex, next = kNoIndex;  // slot indices in the group queue
-    TimerId timer;
+    TimerToken timer = 0;             // the G8 no-answer timer, 0 once fired
   };
   struct Queue { std::uint32_t head = kNoIndex, tail = kNoIndex; std::size_t size = 0; };
 

@@ -1,6 +1,7 @@
 #include "engine/detail/timer_queue.h"
 
 #include <algorithm>
+#include <cassert>
 
 namespace cpark::detail {
 
@@ -10,25 +11,20 @@ namespace {
 constexpr std::size_t kTombstoneFloor = 1024;
 }  // namespace
 
-TimerId TimerQueue::schedule(Time at, TimerKind kind, SlotId owner) {
-  const TimerId id = owners_.emplace();
-  TimerOwner& o = owners_.at_index(id.index());
-  o.kind = kind;
-  o.id = owner;
-  heap_.push_back(Entry{at, next_seq_++, id});
+TimerToken TimerQueue::schedule(Time at, TimerKind kind, SlotId owner) {
+  const TimerToken token = next_token_++;
+  heap_.push_back(Entry{at, token << 8 | std::uint64_t(kind), owner});
   std::push_heap(heap_.begin(), heap_.end(), later);
-  return id;
+  return token;
 }
 
-void TimerQueue::reserve(std::size_t n) {
-  owners_.reserve(n);
-  heap_.reserve(2 * n + kTombstoneFloor);
-}
+void TimerQueue::reserve(std::size_t n) { heap_.reserve(2 * n + kTombstoneFloor); }
 
-void TimerQueue::cancel(TimerId id) {
-  if (!owners_.erase(id)) return;
-  if (heap_.front().id == id) drop_dead_top();  // keep the top live: next_deadline() reads it
-  else if (heap_.size() > 2 * owners_.size() + kTombstoneFloor) compact();
+void TimerQueue::cancelled() {
+  assert(tombstones_ < heap_.size());
+  ++tombstones_;
+  drop_dead_top();  // keep the top live: next_deadline() reads it
+  if (tombstones_ > size() + kTombstoneFloor) compact();
 }
 
 std::optional<Time> TimerQueue::next_deadline() const {
@@ -39,24 +35,25 @@ std::optional<Time> TimerQueue::next_deadline() const {
 std::optional<TimerQueue::Fired> TimerQueue::pop_due(Time now) {
   if (heap_.empty() || heap_.front().at > now) return std::nullopt;
   const Entry top = heap_.front();
-  Fired f{top.at, owners_.at_index(top.id.index())};
-  owners_.erase_at(top.id.index());
-  pop_top();
+  std::pop_heap(heap_.begin(), heap_.end(), later);
+  heap_.pop_back();
   drop_dead_top();
-  return f;
+  return Fired{top.at, TimerOwner{top.kind(), top.owner}, top.token()};
 }
 
 void TimerQueue::pop_top() {
   std::pop_heap(heap_.begin(), heap_.end(), later);
   heap_.pop_back();
+  --tombstones_;
 }
 
 void TimerQueue::drop_dead_top() {
-  while (!heap_.empty() && !owners_.contains(heap_.front().id)) pop_top();
+  while (tombstones_ > 0 && !live(heap_.front())) pop_top();
 }
 
 void TimerQueue::compact() {
-  std::erase_if(heap_, [this](const Entry& e) { return !owners_.contains(e.id); });
+  std::erase_if(heap_, [this](const Entry& e) { return !live(e); });
+  tombstones_ = 0;
   std::make_heap(heap_.begin(), heap_.end(), later);
 }
 
