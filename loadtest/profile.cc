@@ -1,5 +1,6 @@
 #include "loadtest/profile.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <toml++/toml.h>
 
@@ -52,9 +53,9 @@ std::string_view flow_scenario(Flow f) {
 
 double Profile::call_rate() const {
   if (search) return search->start;
-  double sum = 0;
-  for (auto& f : flows) sum += f.rate;
-  return sum;
+  double sum = 0, highest = 0;
+  for (auto& f : flows) sum += f.rate, highest = std::max(highest, f.rate);
+  return parallel ? sum : highest;
 }
 
 std::optional<std::int64_t> Profile::max_calls() const {

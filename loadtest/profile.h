@@ -77,7 +77,8 @@ struct Profile {
   std::optional<double> restart_at;  // SIGKILL the server this many seconds into the load, restart it
   int t1_ms = 500;               // the server's RFC 3261 T1
   std::int64_t max_transactions = 0;  // cpark serve --max-transactions (0: its default)
-  // The target rate (sum over flows, or the search's start) and planned calls, for the
+  // The target rate (flows running together: the sum of their rates; one after another:
+  // the highest, as no two run at once; a search: its start) and planned calls, for the
   // summary.
   double call_rate() const;
   std::optional<std::int64_t> max_calls() const;

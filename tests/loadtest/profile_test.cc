@@ -44,6 +44,18 @@ TEST(Profile, SmokeDrivesEveryFlow) {
   EXPECT_EQ(*p.max_calls(), 35);
 }
 
+// The summary's and the chart's target rate: flows one after another never add up.
+TEST(Profile, TargetRateIsTheHighestFlowUnlessTheyRunTogether) {
+  Profile p;
+  p.flows.resize(3);
+  p.flows[0].rate = 10;
+  p.flows[1].rate = 40;
+  p.flows[2].rate = 5;
+  EXPECT_EQ(p.call_rate(), 40.0);
+  p.parallel = true;
+  EXPECT_EQ(p.call_rate(), 55.0);
+}
+
 TEST(Profile, UnknownFlowIsNamed) {
   const std::string e = refusal("[deployment]\nfile = \"load-deployment.toml\"\n[[flows]]\nflow = \"teleport\"\ncalls = 1\n");
   EXPECT_NE(e.find("flows[0].flow"), std::string::npos) << e;
