@@ -35,8 +35,7 @@ std::optional<Time> TimerQueue::next_deadline() const {
 std::optional<TimerQueue::Fired> TimerQueue::pop_due(Time now) {
   if (heap_.empty() || heap_.front().at > now) return std::nullopt;
   const Entry top = heap_.front();
-  std::pop_heap(heap_.begin(), heap_.end(), later);
-  heap_.pop_back();
+  pop_top();
   drop_dead_top();
   return Fired{top.at, TimerOwner{top.kind(), top.owner}, top.token()};
 }
@@ -44,11 +43,10 @@ std::optional<TimerQueue::Fired> TimerQueue::pop_due(Time now) {
 void TimerQueue::pop_top() {
   std::pop_heap(heap_.begin(), heap_.end(), later);
   heap_.pop_back();
-  --tombstones_;
 }
 
 void TimerQueue::drop_dead_top() {
-  while (tombstones_ > 0 && !live(heap_.front())) pop_top();
+  while (tombstones_ > 0 && !live(heap_.front())) pop_top(), --tombstones_;
 }
 
 void TimerQueue::compact() {

@@ -56,6 +56,16 @@ struct ParkFixture : ::testing::Test {
     alice_side = c.caller_side;
     return contact;
   }
+  // park(), alice answers the hold re-INVITE, bob hangs up, and C1 runs out: the
+  // ringback INVITE bob's phone gets, or null.
+  const sip::Message* ring_back_after_park() {
+    park();
+    alice.answer(*Harness::find(alice.inbox(), "INVITE"), 200, true);
+    bob.bye(bob_side);
+    bob.inbox();
+    h.advance(h.now() + seconds(61));  // C1 is 60 s in the flow deployment
+    return Harness::find(bob.inbox(), "INVITE");
+  }
   PhoneDialog alice_side, bob_side;
 };
 
@@ -131,13 +141,7 @@ TEST_F(ParkFixture, S3_StaleParkIdIs410AndConnectsNobody) {
 }
 
 TEST_F(ParkFixture, P5_S4_RingbackCallsTheParkerShowingTheParkedParty) {
-  park();
-  alice.answer(*Harness::find(alice.inbox(), "INVITE"), 200, true);
-  bob.bye(bob_side);
-  bob.inbox();
-  h.advance(h.now() + seconds(61));  // C1 is 60 s in the flow deployment
-  const auto& to_bob = bob.inbox();
-  const sip::Message* ringback = Harness::find(to_bob, "INVITE");
+  const sip::Message* ringback = ring_back_after_park();
   ASSERT_NE(ringback, nullptr) << "no ringback";
   EXPECT_NE(std::string(ringback->value(sip::HeaderKind::from)).find("Parked:"), std::string::npos);
   EXPECT_NE(std::string(ringback->value(sip::HeaderKind::from)).find("sip:alice@example.test"), std::string::npos);
@@ -149,17 +153,12 @@ TEST_F(ParkFixture, P5_S4_RingbackCallsTheParkerShowingTheParkedParty) {
   EXPECT_EQ(h.server().engine().counters().ringback_answered, 1u);
 }
 
-// After an answered ringback, the answerer's hang-up must reach the parked party. The
-// load-test replay saw parked parties left connected in a few percent of its ringbacks;
-// these two orders (hang-up after the connect, and before it completes) are not the
-// cause, the order that is remains to be found.
+// After an answered ringback, the answerer's hang-up must reach the parked party, in
+// either order against the connect. (The load-test replay's parked parties left connected
+// were SIPp reusing one Via branch for every ringback BYE: see the transaction tests
+// Rfc3261_8_1_1_7_*.)
 TEST_F(ParkFixture, P5_HangingUpAnAnsweredRingbackHangsUpTheParkedParty) {
-  park();
-  alice.answer(*Harness::find(alice.inbox(), "INVITE"), 200, true);
-  bob.bye(bob_side);
-  bob.inbox();
-  h.advance(h.now() + seconds(61));
-  const sip::Message* ringback = Harness::find(bob.inbox(), "INVITE");
+  const sip::Message* ringback = ring_back_after_park();
   ASSERT_NE(ringback, nullptr) << "no ringback";
   PhoneDialog bob_ringback = bob.answer(*ringback, 200, true);
   const sip::Message* connect = Harness::find(alice.inbox(), "INVITE");
@@ -175,12 +174,7 @@ TEST_F(ParkFixture, P5_HangingUpAnAnsweredRingbackHangsUpTheParkedParty) {
 
 // The same while the parked party's connect re-INVITE is still out.
 TEST_F(ParkFixture, P5_HangingUpARingbackBeforeTheConnectCompletesHangsUpTheParkedParty) {
-  park();
-  alice.answer(*Harness::find(alice.inbox(), "INVITE"), 200, true);
-  bob.bye(bob_side);
-  bob.inbox();
-  h.advance(h.now() + seconds(61));
-  const sip::Message* ringback = Harness::find(bob.inbox(), "INVITE");
+  const sip::Message* ringback = ring_back_after_park();
   ASSERT_NE(ringback, nullptr) << "no ringback";
   PhoneDialog bob_ringback = bob.answer(*ringback, 200, true);
   bob.inbox();
